@@ -1,0 +1,1 @@
+"""Certificates: templates, issuance, PDFs, verification (issue 5). Empty for now."""

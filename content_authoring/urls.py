@@ -1,0 +1,2 @@
+app_name = "content_authoring"
+urlpatterns: list = []

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from courses import views
+
+app_name = "courses"
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+]

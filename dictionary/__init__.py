@@ -1,0 +1,1 @@
+"""The ethnic-language dictionary (issue 6). Empty for now."""

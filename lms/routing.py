@@ -1,0 +1,3 @@
+"""WebSocket routes of every app (live classes add theirs here)."""
+
+websocket_urlpatterns: list = []

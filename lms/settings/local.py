@@ -1,0 +1,3 @@
+"""The default: a working local demo on one machine."""
+
+from .base import *  # noqa: F403
