@@ -59,4 +59,4 @@ lint: venv
 
 # Re-resolve requirements.lock from pyproject.toml (needs network to PyPI).
 lock: venv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 -q -o requirements.lock

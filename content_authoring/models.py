@@ -35,7 +35,9 @@ class Block(models.Model):
 class BlockUserState(models.Model):
     """A learner's user-scoped XBlock field values for one block."""
 
-    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="user_states")
+    block = models.ForeignKey(
+        Block, on_delete=models.CASCADE, related_name="user_states"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     state = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)

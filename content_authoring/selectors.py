@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
-from content_authoring.models import Block
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+from web_fragments.fragment import Fragment
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+
+from content_authoring.blocks import BLOCKS_CSS, BLOCKS_JS, AnswerableBlock
+from content_authoring.models import Block, BlockTypePreference, BlockUserState
+from content_authoring.runtime import BlockRuntime, resources_html
+from courses import selectors as course_selectors
+from courses.models import BlockSummary, Lesson
+from lms.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +44,15 @@ def _placement(row: dict) -> BlockPlacement:
     )
 
 
-_FIELDS = ("id", "lesson_id", "lesson__course_id", "block_type", "required", "graded", "weight")
+_FIELDS = (
+    "id",
+    "lesson_id",
+    "lesson__course_id",
+    "block_type",
+    "required",
+    "graded",
+    "weight",
+)
 
 
 def block_placement(*, block_id: int) -> BlockPlacement | None:
@@ -54,3 +74,177 @@ def course_counted_blocks(*, course_id: int) -> list[BlockPlacement]:
 
 def lesson_blocks(*, lesson_id: int) -> list[Block]:
     return list(Block.objects.filter(lesson_id=lesson_id).order_by("position", "id"))
+
+
+# --- rendering for learners ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBlock:
+    """A block rendered for one learner, with their standing on it."""
+
+    block: Block
+    html: SafeString
+    available: bool  # False: its type cannot load or it failed; html says so
+    completed: bool = False
+    progress: float = 0.0
+    score: float | None = None
+    max_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedLesson:
+    """A lesson's blocks in order, and what the page must include once."""
+
+    blocks: list[RenderedBlock]
+    head_html: SafeString  # CSS links, for the page's <head>
+    foot_html: SafeString  # scripts, for the end of <body>
+    # A fresh id for the "mark as done" form (content_authoring:lesson_viewed).
+    viewed_submission_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.blocks) and all(
+            b.completed for b in self.blocks if b.block.required
+        )
+
+
+def lesson_render(
+    *, request: HttpRequest, user: User, lesson: Lesson
+) -> RenderedLesson:
+    """Render every block of ``lesson`` for ``user`` (the learner's student_view).
+
+    Four queries whatever the number of blocks: the blocks, the user's block
+    states, their block-type preferences and their block summaries. The caller
+    has already checked that the user may see the lesson
+    (``courses.selectors.lesson_get_for_user``).
+    """
+    blocks = lesson_blocks(lesson_id=lesson.pk)
+    runtime = BlockRuntime(
+        user=user, request=request, return_url=request.get_full_path()
+    )
+    _prime(runtime, user=user, blocks=blocks)
+    summaries = _summaries(user=user, block_ids=[b.pk for b in blocks])
+    page = Fragment()
+    if blocks:
+        # blocks.js also serves the lesson's "mark as done" form.
+        page.add_css_url(runtime.resource_url(BLOCKS_CSS))
+        page.add_javascript_url(runtime.resource_url(BLOCKS_JS))
+    rendered = []
+    for block in blocks:
+        fragment, available = runtime.render_usage(block.pk, "student_view", {})
+        page.add_fragment_resources(fragment)
+        rendered.append(_rendered(block, fragment, available, summaries.get(block.pk)))
+    return RenderedLesson(
+        blocks=rendered,
+        head_html=resources_html(page, "head"),
+        foot_html=resources_html(page, "foot"),
+    )
+
+
+def block_render(
+    *, request: HttpRequest, user: User, block_id: int, return_url: str = ""
+) -> RenderedBlock | None:
+    """One block rendered for ``user`` (after a handler changed it), or None."""
+    block = Block.objects.filter(pk=block_id).first()
+    if block is None:
+        return None
+    runtime = BlockRuntime(user=user, request=request, return_url=return_url)
+    _prime(runtime, user=user, blocks=[block])
+    fragment, available = runtime.render_usage(block.pk, "student_view", {})
+    summary = _summaries(user=user, block_ids=[block.pk]).get(block.pk)
+    return _rendered(block, fragment, available, summary)
+
+
+def _prime(runtime: BlockRuntime, *, user: User, blocks: list[Block]) -> None:
+    if not user.is_authenticated:
+        runtime.kvs.prime(blocks=blocks)
+        return
+    ids = [b.pk for b in blocks]
+    types = sorted({b.block_type for b in blocks})
+    runtime.kvs.prime(
+        blocks=blocks,
+        states=BlockUserState.objects.filter(user=user, block_id__in=ids).only(
+            "block_id", "state"
+        ),
+        preferences=BlockTypePreference.objects.filter(
+            user=user, block_type__in=types
+        ).only("block_type", "state"),
+    )
+
+
+def _summaries(*, user: User, block_ids: list[int]) -> dict[int, BlockSummary]:
+    # courses.selectors has no per-block read of summaries yet; this reads the
+    # model directly (read-only) and is the one place that does.
+    if not user.is_authenticated or not block_ids:
+        return {}
+    return {
+        s.block_id: s
+        for s in BlockSummary.objects.filter(user=user, block_id__in=block_ids).only(
+            "block_id", "progress", "score", "max_score", "completed_at"
+        )
+    }
+
+
+def _rendered(
+    block: Block, fragment: Fragment, available: bool, summary: BlockSummary | None
+) -> RenderedBlock:
+    return RenderedBlock(
+        block=block,
+        html=mark_safe(fragment.body_html()),  # noqa: S308 - blocks escape their own
+        available=available,
+        completed=bool(summary and summary.completed_at),
+        progress=summary.progress if summary else 0.0,
+        score=summary.score if summary else None,
+        max_score=summary.max_score if summary else None,
+    )
+
+
+def completed_block_ids(*, user: User, block_ids: list[int]) -> set[int]:
+    """Which of ``block_ids`` the user has completed."""
+    return {
+        block_id
+        for block_id, s in _summaries(user=user, block_ids=block_ids).items()
+        if s.completed_at
+    }
+
+
+def block_type_answerable(*, block_type: str) -> bool:
+    """Whether blocks of this type are graded from an answer (``block_submit``)."""
+    try:
+        cls = XBlock.load_class(block_type)
+    except Exception:
+        return False
+    return issubclass(cls, AnswerableBlock)
+
+
+def block_type_viewable(cls: type) -> bool:
+    """Whether viewing a block of this class completes it ("mark as done").
+
+    Blocks with a score complete by being answered; aggregators and excluded
+    blocks never complete on their own.
+    """
+    return not getattr(cls, "has_score", False) and (
+        XBlockCompletionMode.get_mode(cls) == XBlockCompletionMode.COMPLETABLE
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LessonProgress:
+    lesson: Lesson
+    lesson_percent: int  # share of the lesson's required blocks completed
+    course_percent: int
+    course_completed: bool
+
+
+def lesson_progress(*, user: User, lesson_id: int) -> LessonProgress:
+    """The learner's progress in a lesson and its course, after "mark as done"."""
+    lesson = Lesson.objects.select_related("course").get(pk=lesson_id)
+    per_lesson = course_selectors.lesson_progress_map(user=user, course=lesson.course)
+    enrollment = course_selectors.enrollment_for(user=user, course=lesson.course)
+    return LessonProgress(
+        lesson=lesson,
+        lesson_percent=round(per_lesson.get(lesson_id, 0.0) * 100),
+        course_percent=enrollment.progress_percent if enrollment else 0,
+        course_completed=bool(enrollment and enrollment.completed_at),
+    )

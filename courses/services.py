@@ -361,3 +361,17 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
             lambda: course_completed.send(sender=Enrollment, **ids), robust=False
         )
     return enrollment
+
+
+def course_progress_recompute(*, course_id: int) -> int:
+    """Re-derive every active enrollment's progress (after the course's required
+    blocks changed). Returns how many enrollments were refreshed."""
+    refreshed = 0
+    for enrollment_id in Enrollment.objects.filter(
+        course_id=course_id, status=Enrollment.Status.ACTIVE
+    ).values_list("id", flat=True):
+        with transaction.atomic():
+            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            enrollment_progress_refresh(enrollment=enrollment)
+        refreshed += 1
+    return refreshed

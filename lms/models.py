@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -164,6 +166,10 @@ class PeopleImport(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a field: ``people_import_commit`` sets it on the import it returns
+    # (user name and initial password of each person created, shown once).
+    credentials: list[dict[str, Any]]
 
     class Meta:
         ordering = ["-created_at"]

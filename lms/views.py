@@ -1,9 +1,31 @@
-from django.http import HttpResponse
+"""The home page of each role, and the health check."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from courses import selectors as course_selectors
+from lms.models import Role
 
 
-def home(request):
-    raise NotImplementedError
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "lms/home_public.html")
+    context: dict = {}
+    if user.role == Role.LEARNER:
+        enrollments = list(course_selectors.enrollments_for_home(user=user))
+        first = course_selectors.first_lesson_id(
+            course_ids=[e.course_id for e in enrollments if e.last_lesson_id is None]
+        )
+        for e in enrollments:
+            e.continue_lesson_id = e.last_lesson_id or first.get(e.course_id)
+        context["enrollments"] = enrollments
+    if user.role in (Role.TRAINER, Role.ADMIN) or user.is_superuser:
+        context["courses_taught"] = list(course_selectors.courses_taught(user=user))
+    return render(request, "lms/home.html", context)
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")

@@ -74,6 +74,7 @@ DATABASES = {"default": env.database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "lms.User"
+AUTHENTICATION_BACKENDS = ["lms.backends.UsernameOrPhoneBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -85,7 +86,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first; English second.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "lms" / "locale"]
+# Each app keeps its own catalog in <app>/locale (found automatically).
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

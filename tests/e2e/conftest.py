@@ -1,0 +1,107 @@
+"""Browser tests: a live Django server on 127.0.0.1 and Debian's Chromium.
+
+Static files reach the browser through WhiteNoise, as in production (hashed
+names, pre-compressed copies, year-long caching), so ``collectstatic`` must have
+run first; ``make test`` does it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the main thread, and
+# Django refuses ORM calls from a thread with a running loop unless told.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A cheap Android phone.
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var"
+
+
+def _passthrough(app):
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator:
+    """pytest-django's live server, bound to 127.0.0.1 and with static files
+    served by the project's own WhiteNoise middleware.
+
+    pytest-django wraps the server in ``StaticFilesHandler``, which looks files
+    up through the finders by their source name and so answers 404 for the
+    hashed names that ``{% static %}`` emits with manifest storage.
+    """
+    from django.conf import settings
+    from django.test.testcases import LiveServerThread
+    from pytest_django.live_server_helper import LiveServer
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.is_file():
+        pytest.fail(
+            f"No static files manifest at {manifest}: run "
+            "`.venv/bin/python manage.py collectstatic --noinput` first "
+            "(`make test` does) so pages can load their CSS and JavaScript.",
+            pytrace=False,
+        )
+
+    server = LiveServer("127.0.0.1", start=False)
+    server.thread = LiveServerThread(
+        "127.0.0.1",
+        static_handler=_passthrough,
+        connections_override=server.thread.connections_override,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make system installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser) -> Iterator:
+    """A fresh browser context (empty cookies and cache) the size of a phone."""
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo people and courses, made by the project's own loader."""
+    from lms.demo.loader import DEMO_PASSWORD, load_demo
+
+    load_demo()
+    return DEMO_PASSWORD

@@ -1,0 +1,42 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "Ê-đê-ƀ-" + "x" * 40
+
+
+def _check(**env) -> subprocess.CompletedProcess:
+    full = {
+        k: v for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
+    }
+    full.update({"DJANGO_SETTINGS_MODULE": "lms.settings.production",
+                 "ALLOWED_HOSTS": "daotao.example.vn"}, **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=full, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_check_deploy_is_clean():
+    result = _check(SECRET_KEY=GOOD_KEY, DEBUG="0")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0"}, "demo key is refused"),
+        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "DEBUG must be off"),
+        ({"SECRET_KEY": GOOD_KEY}, "DEBUG must be off"),  # DEBUG defaults to on
+    ],
+)
+def test_production_refuses_demo_key_or_debug(env, message):
+    result = _check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
