@@ -85,7 +85,10 @@ class DemoServer:
 
     def manage(self, *args: str) -> None:
         subprocess.run(
-            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, check=True,
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
             stdout=subprocess.DEVNULL,
         )
 
@@ -94,15 +97,28 @@ class DemoServer:
         self.manage("migrate", "-v", "0")
         self.manage("load_demo")
         self.manage("collectstatic", "--noinput", "-v", "0")
-        _log(f"set-up (migrate, load_demo, collectstatic) took "
-             f"{time.perf_counter() - started:.1f} s in {self.workdir}")
+        _log(
+            f"set-up (migrate, load_demo, collectstatic) took "
+            f"{time.perf_counter() - started:.1f} s in {self.workdir}"
+        )
 
     def _start(self) -> None:
         self.log = open(self.workdir / "daphne.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "lms.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                PYTHON,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "lms.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -115,7 +131,9 @@ class DemoServer:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Daphne did not answer in 30 s:\n{self.daphne_log()}")
+                raise RuntimeError(
+                    f"Daphne did not answer in 30 s:\n{self.daphne_log()}"
+                )
             time.sleep(0.1)
 
     def daphne_log(self) -> str:
@@ -193,7 +211,9 @@ class Session:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def learner_on_lesson(server: DemoServer, username: str = "hocvien") -> tuple[Session, str]:
+def learner_on_lesson(
+    server: DemoServer, username: str = "hocvien"
+) -> tuple[Session, str]:
     """Sign ``username`` in, enroll in the coffee course, return the first lesson path
     (checked to answer 200 to that learner)."""
     session = Session(server.base)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -99,7 +98,9 @@ async def _client(
         writer.close()
 
 
-async def _load(port: int, request: bytes, clients: int, warmup: float, seconds: float) -> Tally:
+async def _load(
+    port: int, request: bytes, clients: int, warmup: float, seconds: float
+) -> Tally:
     tally = Tally()
     now = time.perf_counter()
     start_at, stop_at = now + warmup, now + warmup + seconds
@@ -145,17 +146,26 @@ def main() -> None:
         runs = {}
         for name, path in (("floor /healthz", "/healthz"), ("lesson page", lesson)):
             tally = asyncio.run(
-                _load(server.port, _request(path, cookie), args.clients, args.warmup,
-                      args.seconds)
+                _load(
+                    server.port,
+                    _request(path, cookie),
+                    args.clients,
+                    args.warmup,
+                    args.seconds,
+                )
             )
             runs[name] = (path, tally)
         daphne_alive = server.process is not None and server.process.poll() is None
 
-    print(f"\nDaphne, 1 process, DEBUG=0, SQLite; {args.clients} keep-alive clients, "
-          f"{args.warmup:g} s warm-up then {args.seconds:g} s; {os.cpu_count()} CPUs; "
-          f"Python {sys.version.split()[0]}")
-    header = (f"{'target':<16} {'path':<36} {'requests':>8} {'errors':>6} {'req/s':>8} "
-              f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'avg B':>6}")
+    print(
+        f"\nDaphne, 1 process, DEBUG=0, SQLite; {args.clients} keep-alive clients, "
+        f"{args.warmup:g} s warm-up then {args.seconds:g} s; {os.cpu_count()} CPUs; "
+        f"Python {sys.version.split()[0]}"
+    )
+    header = (
+        f"{'target':<16} {'path':<36} {'requests':>8} {'errors':>6} {'req/s':>8} "
+        f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'avg B':>6}"
+    )
     print(header)
     print("-" * len(header))
     figures = {}
@@ -164,9 +174,11 @@ def main() -> None:
         rps = n / args.seconds
         p50, p90, p99 = (_percentile(t.latencies, q) * 1000 for q in (0.5, 0.9, 0.99))
         figures[name] = (rps, p50, p99)
-        print(f"{name:<16} {path:<36} {n:>8} {t.errors:>6} {rps:>8.1f} {p50:>7.1f} "
-              f"{p90:>7.1f} {p99:>7.1f} {max(t.latencies, default=0) * 1000:>7.1f} "
-              f"{(t.bytes // n if n else 0):>6}")
+        print(
+            f"{name:<16} {path:<36} {n:>8} {t.errors:>6} {rps:>8.1f} {p50:>7.1f} "
+            f"{p90:>7.1f} {p99:>7.1f} {max(t.latencies, default=0) * 1000:>7.1f} "
+            f"{(t.bytes // n if n else 0):>6}"
+        )
         if t.errors:
             print(f"  errors: {t.statuses} {t.failures}")
     if not daphne_alive:
@@ -174,8 +186,10 @@ def main() -> None:
     page_rps, p50, p99 = figures["lesson page"]
     floor_rps = figures["floor /healthz"][0]
     errors = sum(t.errors for _, t in runs.values())
-    print(f"RESULT page_rps={page_rps:.1f} floor_rps={floor_rps:.1f} p50_ms={p50:.1f} "
-          f"p99_ms={p99:.1f} ratio={page_rps / floor_rps:.3f}")
+    print(
+        f"RESULT page_rps={page_rps:.1f} floor_rps={floor_rps:.1f} p50_ms={p50:.1f} "
+        f"p99_ms={p99:.1f} ratio={page_rps / floor_rps:.3f}"
+    )
     if errors:
         sys.exit(1)
 

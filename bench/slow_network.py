@@ -126,8 +126,10 @@ def main() -> None:
             )
             try:
                 context = browser.new_context(
-                    viewport={"width": 360, "height": 740}, is_mobile=True,
-                    has_touch=True, locale="vi-VN",
+                    viewport={"width": 360, "height": 740},
+                    is_mobile=True,
+                    has_touch=True,
+                    locale="vi-VN",
                 )
                 page = context.new_page()
                 page.goto(f"{server.base}/accounts/login/")
@@ -146,27 +148,39 @@ def main() -> None:
             finally:
                 browser.close()
 
-    print(f"\nFirst lesson of the coffee course ({lesson}), Chromium at 360x740, "
-          f"400 ms RTT, 1.6 Mbit/s down, 400 kbit/s up")
-    header = (f"{'visit':<22} {'requests':>8} {'cached':>6} {'KB':>7} "
-              f"{'DCL s':>6} {'load s':>6} {'usable s':>8}")
+    print(
+        f"\nFirst lesson of the coffee course ({lesson}), Chromium at 360x740, "
+        f"400 ms RTT, 1.6 Mbit/s down, 400 kbit/s up"
+    )
+    header = (
+        f"{'visit':<22} {'requests':>8} {'cached':>6} {'KB':>7} "
+        f"{'DCL s':>6} {'load s':>6} {'usable s':>8}"
+    )
     print(header)
     print("-" * len(header))
     for name, v in (("first (empty cache)", first), ("second (warm cache)", repeat)):
-        print(f"{name:<22} {len(v.network):>8} {len(v.from_cache):>6} "
-              f"{v.bytes / 1024:>7.1f} {v.dom_content_loaded_s:>6.2f} {v.load_s:>6.2f} "
-              f"{v.usable_s:>8.2f}")
+        print(
+            f"{name:<22} {len(v.network):>8} {len(v.from_cache):>6} "
+            f"{v.bytes / 1024:>7.1f} {v.dom_content_loaded_s:>6.2f} {v.load_s:>6.2f} "
+            f"{v.usable_s:>8.2f}"
+        )
     for name, v in (("first", first), ("second", repeat)):
         for rid, u in v.urls.items():
-            where = "cache" if rid in v.from_cache else f"{v.finished.get(rid, 0):.0f} B"
+            where = (
+                "cache" if rid in v.from_cache else f"{v.finished.get(rid, 0):.0f} B"
+            )
             if rid in v.failed:
                 where = f"failed: {v.failed[rid]}"
             print(f"  {name:<6} {where:>10}  {u.removeprefix(server.base)}")
-    print("Kolibri sign-in page, same conditions (issue): 2,855 KB in 25 requests, "
-          "usable after 13.3 s; second visit 2.4 s")
-    print(f"RESULT first_kb={first.bytes / 1024:.1f} first_requests={len(first.network)} "
-          f"first_s={first.usable_s:.2f} repeat_kb={repeat.bytes / 1024:.1f} "
-          f"repeat_requests={len(repeat.network)} repeat_s={repeat.usable_s:.2f}")
+    print(
+        "Kolibri sign-in page, same conditions (issue): 2,855 KB in 25 requests, "
+        "usable after 13.3 s; second visit 2.4 s"
+    )
+    print(
+        f"RESULT first_kb={first.bytes / 1024:.1f} first_requests={len(first.network)} "
+        f"first_s={first.usable_s:.2f} repeat_kb={repeat.bytes / 1024:.1f} "
+        f"repeat_requests={len(repeat.network)} repeat_s={repeat.usable_s:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import webob
 import webob.multidict
@@ -138,6 +139,8 @@ class DjangoKeyValueStore(KeyValueStore):
         return row
 
     def _state(self, usage_id: str) -> dict:
+        if self.user_id is None:
+            return {}
         if usage_id not in self._states:
             row = (
                 BlockUserState.objects.filter(
@@ -150,6 +153,8 @@ class DjangoKeyValueStore(KeyValueStore):
         return self._states[usage_id]
 
     def _preference(self, block_type: str) -> dict:
+        if self.user_id is None:
+            return {}
         if block_type not in self._preferences:
             row = (
                 BlockTypePreference.objects.filter(
@@ -201,11 +206,11 @@ class DjangoKeyValueStore(KeyValueStore):
         self.set_many({key: value})
 
     def set_many(self, update_dict: dict) -> None:
-        touched: dict[str, set[str]] = defaultdict(set)
+        touched: defaultdict[str, AbstractSet[str]] = defaultdict(frozenset)
         for key, value in update_dict.items():
             kind, ident, values = self._writable_bucket(key)
             values[key.field_name] = value
-            touched[kind].add(ident)
+            touched[kind] = touched[kind] | {ident}
         self._persist(touched)
 
     def delete(self, key: KeyValueStore.Key) -> None:
@@ -222,19 +227,22 @@ class DjangoKeyValueStore(KeyValueStore):
             raise InvalidScopeError(key.scope, key.field_name)
         return kind, ident, values
 
-    def _persist(self, touched: dict[str, set[str]]) -> None:
+    def _persist(self, touched: Mapping[str, AbstractSet[str]]) -> None:
         for block_id in touched.get("block", ()):
             row = self._blocks[block_id]
             row.save(update_fields=["fields", "updated_at"])
+        user_id = self.user_id
+        if user_id is None:  # _check_user let no user-scoped key through
+            return
         for block_id in touched.get("state", ()):
             BlockUserState.objects.update_or_create(
                 block_id=int(block_id),
-                user_id=self.user_id,
+                user_id=user_id,
                 defaults={"state": self._states[block_id]},
             )
         for block_type in touched.get("preference", ()):
             BlockTypePreference.objects.update_or_create(
-                user_id=self.user_id,
+                user_id=user_id,
                 block_type=block_type,
                 defaults={"state": self._preferences[block_type]},
             )
@@ -556,7 +564,7 @@ class BlockRuntime(Runtime):
         self.results.append(recorded)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

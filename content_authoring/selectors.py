@@ -174,16 +174,7 @@ def _prime(runtime: BlockRuntime, *, user: User, blocks: list[Block]) -> None:
 
 
 def _summaries(*, user: User, block_ids: list[int]) -> dict[int, BlockSummary]:
-    # courses.selectors has no per-block read of summaries yet; this reads the
-    # model directly (read-only) and is the one place that does.
-    if not user.is_authenticated or not block_ids:
-        return {}
-    return {
-        s.block_id: s
-        for s in BlockSummary.objects.filter(user=user, block_id__in=block_ids).only(
-            "block_id", "progress", "score", "max_score", "completed_at"
-        )
-    }
+    return course_selectors.block_summaries_for_user(user=user, block_ids=block_ids)
 
 
 def _rendered(
@@ -239,7 +230,9 @@ class LessonProgress:
 
 def lesson_progress(*, user: User, lesson_id: int) -> LessonProgress:
     """The learner's progress in a lesson and its course, after "mark as done"."""
-    lesson = Lesson.objects.select_related("course").get(pk=lesson_id)
+    lesson = course_selectors.lesson_get(lesson_id=lesson_id)
+    if lesson is None:
+        raise Lesson.DoesNotExist(lesson_id)
     per_lesson = course_selectors.lesson_progress_map(user=user, course=lesson.course)
     enrollment = course_selectors.enrollment_for(user=user, course=lesson.course)
     return LessonProgress(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from xblock.core import XBlock
 from xblock.exceptions import NoSuchHandlerError
 from xblock.fields import Scope
 
@@ -97,7 +98,7 @@ def _runtime_with_block(
     submission_id: uuid.UUID | None,
     request: HttpRequest | None = None,
     return_url: str = "",
-):
+) -> tuple[BlockRuntime, XBlock]:
     runtime = BlockRuntime(
         user=user, request=request, submission_id=submission_id, return_url=return_url
     )
@@ -132,19 +133,20 @@ def block_submit(
     runtime, xblock = _runtime_with_block(
         user=user, block=block, submission_id=submission
     )
-    if not isinstance(xblock, AnswerableBlock):
+    answerable = xblock if isinstance(xblock, AnswerableBlock) else None
+    if answerable is None:
         raise ValidationError(_("This part of the lesson takes no answers."))
     if not isinstance(data, dict):
         raise ValidationError(_("The answer must be an object."))
     with transaction.atomic():
-        result = xblock.submit_answer(data)
+        result = answerable.submit_answer(data)
         first = runtime.first_result
         if first is not None and not first.created:
             # A resend: report what was recorded the first time; the block's
             # state stays as the first submission left it.
             attempt = first.attempt
             return {
-                **xblock.attempt_result(
+                **answerable.attempt_result(
                     answer=attempt.answer,
                     score=attempt.score,
                     max_score=attempt.max_score,
@@ -208,7 +210,7 @@ def lesson_mark_viewed(
     Returns how many blocks were newly completed.
     """
     submission = submission_uuid(submission_id)
-    lesson = Lesson.objects.select_related("course").filter(pk=lesson_id).first()
+    lesson = course_selectors.lesson_get(lesson_id=lesson_id)
     if lesson is None:
         raise BlockNotFound(_("This lesson does not exist."))
     _lesson_for_learner(user=user, lesson=lesson)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -31,6 +33,7 @@ from xblock.core import XBlock
 
 from content_authoring import selectors, services
 from content_authoring.runtime import django_response
+from lms.models import User
 
 _NOT_ANSWER_FIELDS = {"csrfmiddlewaretoken", "submission_id", "next"}
 
@@ -63,7 +66,7 @@ def _json_body(request: HttpRequest) -> dict:
     return body
 
 
-def _submission_id(request: HttpRequest) -> str:
+def _submission_id(request: HttpRequest) -> uuid.UUID:
     if _is_json(request):
         value = _json_body(request).get("submission_id")
     else:
@@ -81,6 +84,11 @@ def _answer(request: HttpRequest) -> dict:
         for key in request.POST
         if key not in _NOT_ANSWER_FIELDS
     }
+
+
+def _user(request: HttpRequest) -> User:
+    # Every view here is behind _guarded, which lets only signed-in users through.
+    return cast(User, request.user)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -163,14 +171,14 @@ def block_handler(
         block_type=placement.block_type
     ):
         result = services.block_submit(
-            user=request.user,
+            user=_user(request),
             block_id=usage_id,
             submission_id=submission_id,
             data=_answer(request),
         )
         return _answered(request, usage_id, result)
     response = services.block_handle(
-        user=request.user,
+        user=_user(request),
         block_id=usage_id,
         handler_name=handler_name,
         submission_id=submission_id,
@@ -186,13 +194,13 @@ def _answered(request: HttpRequest, usage_id: int, result: dict) -> HttpResponse
     back = _safe_next(request)
     if _is_htmx(request):
         rendered = selectors.block_render(
-            request=request, user=request.user, block_id=usage_id, return_url=back
+            request=request, user=_user(request), block_id=usage_id, return_url=back
         )
         return HttpResponse(rendered.html if rendered else "")
     if back:
         return HttpResponseRedirect(f"{back.split('#')[0]}#block-{usage_id}")
     rendered = selectors.block_render(
-        request=request, user=request.user, block_id=usage_id
+        request=request, user=_user(request), block_id=usage_id
     )
     return render(request, "content_authoring/block_page.html", {"rendered": rendered})
 
@@ -202,9 +210,9 @@ def _answered(request: HttpRequest, usage_id: int, result: dict) -> HttpResponse
 def lesson_viewed(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """POST /blocks/lessons/<lesson_id>/viewed/: the learner marks a lesson done."""
     count = services.lesson_mark_viewed(
-        user=request.user, lesson_id=lesson_id, submission_id=_submission_id(request)
+        user=_user(request), lesson_id=lesson_id, submission_id=_submission_id(request)
     )
-    progress = selectors.lesson_progress(user=request.user, lesson_id=lesson_id)
+    progress = selectors.lesson_progress(user=_user(request), lesson_id=lesson_id)
     message = (
         _("Marked as done. Well done!")
         if count

@@ -55,7 +55,9 @@ class Program(models.Model):
 
 class Course(models.Model):
     slug = models.SlugField(unique=True)
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="courses")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="courses"
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -63,7 +65,10 @@ class Course(models.Model):
         _("language"), max_length=8, choices=ContentLanguage.choices, default="vi"
     )
     target_group = models.CharField(
-        _("target group"), max_length=16, choices=TargetGroup.choices, default="everyone"
+        _("target group"),
+        max_length=16,
+        choices=TargetGroup.choices,
+        default="everyone",
     )
     status = models.CharField(
         max_length=16, choices=PublishStatus.choices, default=PublishStatus.DRAFT
@@ -147,7 +152,9 @@ class Enrollment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="enrollments"
+    )
     status = models.CharField(max_length=16, choices=Status.choices)
     source = models.CharField(max_length=16, choices=Source.choices)
     cohort = models.ForeignKey(

@@ -94,7 +94,9 @@ class ModuleEntry:
     lessons: list[LessonEntry] = field(default_factory=list)
 
 
-def course_outline(*, user: User, course: Course, drafts: bool = False) -> list[ModuleEntry]:
+def course_outline(
+    *, user: User, course: Course, drafts: bool = False
+) -> list[ModuleEntry]:
     """Modules and lessons in order, each lesson with the user's progress.
 
     Three queries whatever the size of the course.
@@ -112,8 +114,10 @@ def course_outline(*, user: User, course: Course, drafts: bool = False) -> list[
     return [
         ModuleEntry(
             module=m,
-            lessons=[LessonEntry(lesson=le, progress=per_lesson.get(le.pk, 0.0))
-                     for le in m.lessons.all()],
+            lessons=[
+                LessonEntry(lesson=le, progress=per_lesson.get(le.pk, 0.0))
+                for le in m.lessons.all()
+            ],
         )
         for m in modules
     ]
@@ -162,7 +166,9 @@ def lesson_get_for_user(*, user: User, course: Course, lesson_id: int) -> Lesson
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     """Previous and next published lessons of the course, in outline order."""
     ordered = list(
-        Lesson.objects.filter(course_id=lesson.course_id, status=PublishStatus.PUBLISHED)
+        Lesson.objects.filter(
+            course_id=lesson.course_id, status=PublishStatus.PUBLISHED
+        )
         .order_by("module__position", "module_id", "position", "id")
         .values_list("id", flat=True)
     )
@@ -172,7 +178,9 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     prev_id = ordered[i - 1] if i > 0 else None
     next_id = ordered[i + 1] if i + 1 < len(ordered) else None
     found = Lesson.objects.in_bulk([x for x in (prev_id, next_id) if x])
-    return found.get(prev_id) if prev_id else None, found.get(next_id) if next_id else None
+    return found.get(prev_id) if prev_id else None, found.get(
+        next_id
+    ) if next_id else None
 
 
 def enrollments_for_home(*, user: User) -> QuerySet[Enrollment]:
@@ -200,10 +208,14 @@ def first_lesson_id(*, course_ids: list[int]) -> dict[int, int]:
 
 def courses_taught(*, user: User) -> QuerySet[Course]:
     qs = Course.objects.all() if user.is_province_admin else user.courses_taught.all()
-    return qs.select_related("program").annotate(
-        learner_count=Count("enrollments", filter=Q(enrollments__status="active")),
-        pending_count=Count("enrollments", filter=Q(enrollments__status="pending")),
-    ).order_by("title")
+    return (
+        qs.select_related("program")
+        .annotate(
+            learner_count=Count("enrollments", filter=Q(enrollments__status="active")),
+            pending_count=Count("enrollments", filter=Q(enrollments__status="pending")),
+        )
+        .order_by("title")
+    )
 
 
 def course_learners(*, course: Course) -> QuerySet[Enrollment]:
@@ -244,8 +256,28 @@ def gradebook(*, course: Course) -> Gradebook:
         best[(s.user_id, s.block_id)] = s.fraction
     rows = [
         GradebookRow(
-            enrollment=e, cells=[best.get((e.user_id, block_id)) for block_id, _ in columns]
+            enrollment=e,
+            cells=[best.get((e.user_id, block_id)) for block_id, _ in columns],
         )
         for e in enrollments
     ]
     return Gradebook(columns=columns, rows=rows)
+
+
+def block_summaries_for_user(
+    *, user: User, block_ids: list[int]
+) -> dict[int, BlockSummary]:
+    """The user's standing on each of ``block_ids`` (absent: never touched)."""
+    if not user.is_authenticated or not block_ids:
+        return {}
+    return {
+        s.block_id: s
+        for s in BlockSummary.objects.filter(user=user, block_id__in=block_ids).only(
+            "block_id", "progress", "score", "max_score", "completed_at"
+        )
+    }
+
+
+def lesson_get(*, lesson_id: int) -> Lesson | None:
+    """A lesson with its course, whatever its state; callers check access."""
+    return Lesson.objects.select_related("course").filter(pk=lesson_id).first()

@@ -68,7 +68,9 @@ def _missing_prerequisites(*, user: User, course: Course) -> list[str]:
         return []
     done = set(
         Enrollment.objects.filter(
-            user=user, course_id__in=[pk for pk, _t in required], completed_at__isnull=False
+            user=user,
+            course_id__in=[pk for pk, _t in required],
+            completed_at__isnull=False,
         ).values_list("course_id", flat=True)
     )
     return [title for pk, title in required if pk not in done]
@@ -85,7 +87,9 @@ def enrollment_request(*, user: User, course: Course) -> Enrollment:
         raise EnrollmentRefused(
             _("This course enrolls whole cohorts; ask your trainer or administrator.")
         )
-    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    existing = (
+        Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    )
     if existing and existing.status == Enrollment.Status.ACTIVE:
         raise AlreadyEnrolled()
     if existing and existing.status == Enrollment.Status.PENDING:
@@ -113,13 +117,17 @@ def enrollment_request(*, user: User, course: Course) -> Enrollment:
 
 
 @transaction.atomic
-def enrollment_decide(*, actor: User, enrollment: Enrollment, approve: bool) -> Enrollment:
+def enrollment_decide(
+    *, actor: User, enrollment: Enrollment, approve: bool
+) -> Enrollment:
     if not selectors.course_can_manage(user=actor, course=enrollment.course):
         raise PermissionDenied(_("Only the course's trainers may decide on requests."))
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status != Enrollment.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
-    enrollment.status = Enrollment.Status.ACTIVE if approve else Enrollment.Status.REJECTED
+    enrollment.status = (
+        Enrollment.Status.ACTIVE if approve else Enrollment.Status.REJECTED
+    )
     enrollment.decided_by = actor
     enrollment.save(update_fields=["status", "decided_by"])
     return enrollment
@@ -138,7 +146,9 @@ def enrollment_create_for_cohort(
 ) -> CohortEnrollmentResult:
     """Enroll every learner of a cohort; re-running it changes nothing."""
     if not selectors.course_can_manage(user=actor, course=course):
-        raise PermissionDenied(_("Only the course's trainers or an administrator may do this."))
+        raise PermissionDenied(
+            _("Only the course's trainers or an administrator may do this.")
+        )
     if not course.is_published:
         raise ValidationError(_("Publish the course before enrolling a cohort."))
     members = list(cohort.members.all())
@@ -153,7 +163,9 @@ def enrollment_create_for_cohort(
     if prerequisite_ids:
         completed = set(
             Enrollment.objects.filter(
-                user__in=members, course_id__in=prerequisite_ids, completed_at__isnull=False
+                user__in=members,
+                course_id__in=prerequisite_ids,
+                completed_at__isnull=False,
             ).values_list("user_id", "course_id")
         )
     enrolled, already, skipped = [], [], {}
@@ -268,9 +280,12 @@ def block_result_record(
     with transaction.atomic():
         # Locking the enrollment serialises one learner's submissions per course,
         # so the summaries below cannot lose an update.
-        enrollment = _active_enrollment(user=user, course_id=placement.course_id, lock=True)
+        enrollment = _active_enrollment(
+            user=user, course_id=placement.course_id, lock=True
+        )
         if not Lesson.objects.filter(
-            pk=placement.lesson_id, status=PublishStatus.PUBLISHED,
+            pk=placement.lesson_id,
+            status=PublishStatus.PUBLISHED,
             course__status=PublishStatus.PUBLISHED,
         ).exists():
             raise PermissionDenied(_("This lesson is not published."))
@@ -281,7 +296,9 @@ def block_result_record(
         )
         if seen is not None:
             if seen.block_id != block_id:
-                raise ValidationError(_("This submission id was used for another block."))
+                raise ValidationError(
+                    _("This submission id was used for another block.")
+                )
             summary = BlockSummary.objects.get(user=user, block_id=block_id)
             return ResultRecorded(attempt=seen, summary=summary, created=False)
         attempt = Attempt.objects.create(
@@ -297,13 +314,17 @@ def block_result_record(
         summary, _created = BlockSummary.objects.get_or_create(
             user=user,
             block_id=block_id,
-            defaults={"lesson_id": placement.lesson_id, "course_id": placement.course_id},
+            defaults={
+                "lesson_id": placement.lesson_id,
+                "course_id": placement.course_id,
+            },
         )
         summary.attempts = F("attempts") + 1
         summary.progress = max(summary.progress, progress)
-        if score is not None:
-            if summary.score is None or score / max_score > (summary.fraction or 0):
-                summary.score, summary.max_score = score, max_score
+        if score is not None and (
+            summary.score is None or score / max_score > (summary.fraction or 0)
+        ):
+            summary.score, summary.max_score = score, max_score
         if summary.progress >= 1 and summary.completed_at is None:
             summary.completed_at = timezone.now()
         summary.save()
@@ -355,8 +376,11 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
         fields.append("completed_at")
     enrollment.save(update_fields=fields)
     if newly_completed:
-        ids = {"enrollment_id": enrollment.pk, "user_id": enrollment.user_id,
-               "course_id": enrollment.course_id}
+        ids = {
+            "enrollment_id": enrollment.pk,
+            "user_id": enrollment.user_id,
+            "course_id": enrollment.course_id,
+        }
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrollment, **ids), robust=False
         )

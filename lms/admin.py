@@ -14,7 +14,7 @@ class LearnerProfileInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Platform"),
             {"fields": ("role", "full_name", "phone", "preferred_language")},

@@ -110,13 +110,17 @@ class LearnerProfile(models.Model):
     ethnicity = models.ForeignKey(
         EthnicGroup, on_delete=models.PROTECT, null=True, blank=True
     )
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True
+    )
     agency = models.CharField(_("agency"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
     gender = models.CharField(
         _("gender"), max_length=8, choices=Gender.choices, blank=True
     )
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"), null=True, blank=True
+    )
 
     class Meta:
         constraints = [

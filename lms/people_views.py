@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lms import selectors, services
 from lms.forms import CohortForm, PeopleImportForm
+from lms.models import Cohort, PeopleImport, User
+
+MEMBERS_PER_PAGE = 100  # a page stays small on 3G
 
 
 def people_admin_required(
@@ -35,16 +40,21 @@ def people_admin_required(
     return wrapped
 
 
-def _cohort_or_404(request: HttpRequest, cohort_id: int):
-    cohort = selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+def _actor(request: HttpRequest) -> User:
+    # ``people_admin_required`` has let only a signed-in administrator through.
+    return cast(User, request.user)
+
+
+def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
+    cohort = selectors.cohort_get_for_user(user=_actor(request), cohort_id=cohort_id)
     if cohort is None:
         raise Http404
     return cohort
 
 
-def _import_or_404(request: HttpRequest, import_id: int):
+def _import_or_404(request: HttpRequest, import_id: int) -> PeopleImport:
     people_import = selectors.people_import_get_for_user(
-        user=request.user, import_id=import_id
+        user=_actor(request), import_id=import_id
     )
     if people_import is None:
         raise Http404
@@ -58,7 +68,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             cohort = services.cohort_create(
-                actor=request.user,
+                actor=_actor(request),
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
@@ -70,7 +80,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "lms/people/cohort_list.html",
-        {"cohorts": selectors.cohort_list_for_user(user=request.user), "form": form},
+        {"cohorts": selectors.cohort_list_for_user(user=_actor(request)), "form": form},
     )
 
 
@@ -78,14 +88,15 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
+    members = Paginator(selectors.cohort_members(cohort=cohort), MEMBERS_PER_PAGE)
     return render(
         request,
         "lms/people/cohort_detail.html",
         {
             "cohort": cohort,
-            "members": selectors.cohort_members(cohort=cohort),
+            "members": members.get_page(request.GET.get("page")),
             "imports": selectors.people_import_list_for_cohort(
-                user=request.user, cohort=cohort
+                user=_actor(request), cohort=cohort
             )[:5],
             "form": PeopleImportForm(),
         },
@@ -100,7 +111,7 @@ def import_upload(request: HttpRequest, cohort_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             people_import = services.people_import_preview(
-                actor=request.user,
+                actor=_actor(request),
                 cohort=cohort,
                 uploaded_file=form.cleaned_data["file"],
             )
@@ -138,7 +149,7 @@ def import_commit(request: HttpRequest, import_id: int) -> HttpResponse:
     people_import = _import_or_404(request, import_id)
     try:
         people_import = services.people_import_commit(
-            actor=request.user, people_import=people_import
+            actor=_actor(request), people_import=people_import
         )
     except services.PeopleImportRefused as exc:
         messages.error(request, exc.message)

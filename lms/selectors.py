@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from lms.reference import commune_key, ethnic_code_key, ethnic_key, ethnic_names
 # --- permissions ---------------------------------------------------------------
 
 
-def people_can_manage(*, user: User) -> bool:
+def people_can_manage(*, user: User | AnonymousUser) -> bool:
     """Province administrators (and superusers) manage people and cohorts."""
     return bool(user.is_authenticated and user.is_province_admin)
 
@@ -127,6 +128,10 @@ IMPORT_ERROR_MESSAGES = {
     "name_duplicate": _(
         "%(value)s is also on row %(other)s with no phone or user name; add one "
         "to tell them apart."
+    ),
+    "name_ambiguous": _(
+        "Several members of this cohort are called %(value)s and have no phone; "
+        "add a phone or user name."
     ),
     "role_not_allowed": _("Only learners can be imported (found “%(value)s”)."),
     "group_unknown": _("Unknown group “%(value)s” (cán bộ or thanh niên)."),

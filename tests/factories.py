@@ -12,7 +12,9 @@ from lms.models import Cohort, LearnerProfile, Role, User
 _seq = itertools.count(1)
 
 
-def make_user(role: str = Role.LEARNER, *, username: str | None = None, **extra) -> User:
+def make_user(
+    role: str = Role.LEARNER, *, username: str | None = None, **extra
+) -> User:
     n = next(_seq)
     user = User.objects.create_user(
         username=username or f"{role}{n}",
@@ -28,7 +30,9 @@ def make_user(role: str = Role.LEARNER, *, username: str | None = None, **extra)
 
 def make_program(track: str = Track.VOCATIONAL) -> Program:
     n = next(_seq)
-    return Program.objects.create(slug=f"program-{n}", name=f"Chương trình {n}", track=track)
+    return Program.objects.create(
+        slug=f"program-{n}", name=f"Chương trình {n}", track=track
+    )
 
 
 def make_course(

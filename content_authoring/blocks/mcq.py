@@ -206,7 +206,7 @@ class MultipleChoiceBlock(AnswerableBlock, XBlock):
     ) -> dict:
         raw = answer.get("selected", []) if isinstance(answer, dict) else []
         selected = [i for i in raw if isinstance(i, int) and not isinstance(i, bool)]
-        correct = score is not None and bool(max_score) and score >= max_score
+        correct = score is not None and max_score is not None and 0 < max_score <= score
         return {
             "correct": correct,
             "score": score,

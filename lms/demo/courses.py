@@ -12,7 +12,8 @@ from pathlib import Path
 WORDS = json.loads((Path(__file__).parent / "rade_words.json").read_text("utf-8"))
 CREDIT = (
     "Từ vựng tiếng Ê Đê: Austronesian Basic Vocabulary Database (ABVD), ngôn ngữ 741 "
-    "“Rhade”, giấy phép CC BY 4.0 — " + WORDS["credit"]
+    "“Rhade”, giấy phép CC BY 4.0 — "
+    + WORDS["credit"]
     + " Nghĩa tiếng Việt do dự án dịch từ khái niệm tiếng Anh."
 )
 
@@ -59,12 +60,21 @@ def _mcq(question: str, choices: list[str], correct: list[int]) -> dict:
 
 
 PROGRAMS = [
-    {"slug": "ngon-ngu-dan-toc", "name": "Tiếng dân tộc thiểu số cho cán bộ, công chức",
-     "track": "ethnic_language"},
-    {"slug": "nghe-thanh-nien", "name": "Đào tạo nghề cho thanh niên dân tộc thiểu số",
-     "track": "vocational"},
-    {"slug": "thuong-mai-dien-tu", "name": "Thương mại điện tử cho đồng bào dân tộc thiểu số",
-     "track": "ecommerce"},
+    {
+        "slug": "ngon-ngu-dan-toc",
+        "name": "Tiếng dân tộc thiểu số cho cán bộ, công chức",
+        "track": "ethnic_language",
+    },
+    {
+        "slug": "nghe-thanh-nien",
+        "name": "Đào tạo nghề cho thanh niên dân tộc thiểu số",
+        "track": "vocational",
+    },
+    {
+        "slug": "thuong-mai-dien-tu",
+        "name": "Thương mại điện tử cho đồng bào dân tộc thiểu số",
+        "track": "ecommerce",
+    },
     {"slug": "tin-hoc-co-ban", "name": "Phổ cập kỹ năng số", "track": "it_literacy"},
 ]
 
@@ -82,38 +92,76 @@ COURSES: list[dict] = [
         "target_group": "officials",
         "hours": 12,
         "modules": [
-            ("Con người và gia đình", [
-                ("Các thành viên trong gia đình", [
-                    _html("<p>Trong buôn làng Ê Đê, gia đình theo chế độ mẫu hệ: "
-                          "người mẹ giữ vai trò chính trong nhà dài.</p>"),
-                    _html(_vocab_html("Từ vựng: gia đình", [59, 60, 57, 58, 56])),
-                    _word_question(59, [60, 56]),
-                    _word_question(57, [58, 53]),
-                ]),
-                ("Con người, nhà và tên gọi", [
-                    _html(_vocab_html("Từ vựng: con người", [53, 54, 55, 61, 63])),
-                    _word_question(61, [63, 55]),
-                ]),
-            ]),
-            ("Số đếm và thời gian", [
-                ("Đếm từ một đến mười", [
-                    _html(_vocab_html("Số đếm", [197, 198, 199, 200, 201, 202, 203, 204,
-                                                 205, 206])),
-                    _word_question(199, [198, 200]),
-                    _word_question(206, [201, 205]),
-                ]),
-                ("Ngày và năm", [
-                    _html(_vocab_html("Thời gian", [168, 169])),
-                    _word_question(168, [169, 133]),
-                ]),
-            ]),
-            ("Việc nhà nông", [
-                ("Trồng trọt", [
-                    _html(_vocab_html("Đất, nước và cây trồng", [84, 119, 122, 133, 114,
-                                                                 116, 117])),
-                    _word_question(122, [119, 133]),
-                ]),
-            ]),
+            (
+                "Con người và gia đình",
+                [
+                    (
+                        "Các thành viên trong gia đình",
+                        [
+                            _html(
+                                "<p>Trong buôn làng Ê Đê, gia đình theo chế độ mẫu hệ: "
+                                "người mẹ giữ vai trò chính trong nhà dài.</p>"
+                            ),
+                            _html(
+                                _vocab_html("Từ vựng: gia đình", [59, 60, 57, 58, 56])
+                            ),
+                            _word_question(59, [60, 56]),
+                            _word_question(57, [58, 53]),
+                        ],
+                    ),
+                    (
+                        "Con người, nhà và tên gọi",
+                        [
+                            _html(
+                                _vocab_html("Từ vựng: con người", [53, 54, 55, 61, 63])
+                            ),
+                            _word_question(61, [63, 55]),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Số đếm và thời gian",
+                [
+                    (
+                        "Đếm từ một đến mười",
+                        [
+                            _html(
+                                _vocab_html(
+                                    "Số đếm",
+                                    [197, 198, 199, 200, 201, 202, 203, 204, 205, 206],
+                                )
+                            ),
+                            _word_question(199, [198, 200]),
+                            _word_question(206, [201, 205]),
+                        ],
+                    ),
+                    (
+                        "Ngày và năm",
+                        [
+                            _html(_vocab_html("Thời gian", [168, 169])),
+                            _word_question(168, [169, 133]),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Việc nhà nông",
+                [
+                    (
+                        "Trồng trọt",
+                        [
+                            _html(
+                                _vocab_html(
+                                    "Đất, nước và cây trồng",
+                                    [84, 119, 122, 133, 114, 116, 117],
+                                )
+                            ),
+                            _word_question(122, [119, 133]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -129,15 +177,23 @@ COURSES: list[dict] = [
         "prerequisites": ["tieng-ede-co-ban"],
         "hours": 16,
         "modules": [
-            ("Tiếp dân tại bộ phận một cửa", [
-                ("Hỏi tên và việc cần làm", [
-                    _html("<p>Khi tiếp dân, hãy hỏi tên (<span lang=\"rad\">anăn</span>) "
-                          "và việc người dân cần làm (<span lang=\"rad\">ngă</span>) trước "
-                          "khi hướng dẫn thủ tục.</p>"),
-                    _html(_vocab_html("Từ vựng", [63, 83, 91, 53])),
-                    _word_question(63, [83, 91]),
-                ]),
-            ]),
+            (
+                "Tiếp dân tại bộ phận một cửa",
+                [
+                    (
+                        "Hỏi tên và việc cần làm",
+                        [
+                            _html(
+                                '<p>Khi tiếp dân, hãy hỏi tên (<span lang="rad">anăn</span>) '
+                                'và việc người dân cần làm (<span lang="rad">ngă</span>) trước '
+                                "khi hướng dẫn thủ tục.</p>"
+                            ),
+                            _html(_vocab_html("Từ vựng", [63, 83, 91, 53])),
+                            _word_question(63, [83, 91]),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -150,31 +206,61 @@ COURSES: list[dict] = [
         "target_group": "youth",
         "hours": 40,
         "modules": [
-            ("Chọn giống và trồng mới", [
-                ("Chọn giống cà phê", [
-                    _html("<p>Nên dùng giống cà phê vối ghép cao sản được công nhận (như "
-                          "TR4, TR9, TRS1) từ cơ sở có giấy chứng nhận. Cây giống khoẻ có "
-                          "5–7 cặp lá, lá xanh đậm, không sâu bệnh.</p>"
-                          "<ul><li>Mật độ: khoảng 1.100 cây/ha.</li>"
-                          "<li>Hố trồng: 60×60×60 cm, bón lót phân chuồng hoai.</li></ul>"),
-                    _mcq("Cây cà phê giống khoẻ có khoảng bao nhiêu cặp lá?",
-                         ["1–2 cặp", "5–7 cặp", "15–20 cặp"], [1]),
-                ]),
-                ("Ghép cải tạo vườn già", [
-                    _html("<p>Cưa đốn thân cây già cách mặt đất 20–30 cm, nuôi chồi mới "
-                          "rồi ghép mắt hoặc ghép chồi từ giống tốt vào mùa mưa.</p>"),
-                    _mcq("Nên ghép cải tạo cà phê vào mùa nào?",
-                         ["Giữa mùa khô", "Mùa mưa", "Bất kỳ lúc nào"], [1]),
-                ]),
-            ]),
-            ("Chăm sóc", [
-                ("Tưới nước mùa khô", [
-                    _html("<p>Tưới đợt đầu khi nụ hoa phát triển đầy đủ, 500–600 lít "
-                          "mỗi gốc; các đợt sau cách nhau 20–25 ngày.</p>"),
-                    _mcq("Các đợt tưới sau cách nhau bao lâu?",
-                         ["2–3 ngày", "20–25 ngày", "3 tháng"], [1]),
-                ]),
-            ]),
+            (
+                "Chọn giống và trồng mới",
+                [
+                    (
+                        "Chọn giống cà phê",
+                        [
+                            _html(
+                                "<p>Nên dùng giống cà phê vối ghép cao sản được công nhận (như "
+                                "TR4, TR9, TRS1) từ cơ sở có giấy chứng nhận. Cây giống khoẻ có "
+                                "5–7 cặp lá, lá xanh đậm, không sâu bệnh.</p>"
+                                "<ul><li>Mật độ: khoảng 1.100 cây/ha.</li>"
+                                "<li>Hố trồng: 60×60×60 cm, bón lót phân chuồng hoai.</li></ul>"
+                            ),
+                            _mcq(
+                                "Cây cà phê giống khoẻ có khoảng bao nhiêu cặp lá?",
+                                ["1–2 cặp", "5–7 cặp", "15–20 cặp"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Ghép cải tạo vườn già",
+                        [
+                            _html(
+                                "<p>Cưa đốn thân cây già cách mặt đất 20–30 cm, nuôi chồi mới "
+                                "rồi ghép mắt hoặc ghép chồi từ giống tốt vào mùa mưa.</p>"
+                            ),
+                            _mcq(
+                                "Nên ghép cải tạo cà phê vào mùa nào?",
+                                ["Giữa mùa khô", "Mùa mưa", "Bất kỳ lúc nào"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Chăm sóc",
+                [
+                    (
+                        "Tưới nước mùa khô",
+                        [
+                            _html(
+                                "<p>Tưới đợt đầu khi nụ hoa phát triển đầy đủ, 500–600 lít "
+                                "mỗi gốc; các đợt sau cách nhau 20–25 ngày.</p>"
+                            ),
+                            _mcq(
+                                "Các đợt tưới sau cách nhau bao lâu?",
+                                ["2–3 ngày", "20–25 ngày", "3 tháng"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -188,15 +274,26 @@ COURSES: list[dict] = [
         "enrollment_mode": "approval",
         "hours": 60,
         "modules": [
-            ("Chuẩn bị", [
-                ("Sợi và màu nhuộm tự nhiên", [
-                    _html("<p>Màu đen chàm lấy từ lá chàm, màu đỏ từ vỏ cây và rễ cây "
-                          "nhàu, màu vàng từ nghệ. Sợi được nhuộm nhiều lần rồi phơi "
-                          "trong bóng râm.</p>"),
-                    _mcq("Màu vàng thường được nhuộm từ gì?",
-                         ["Lá chàm", "Nghệ", "Than củi"], [1]),
-                ]),
-            ]),
+            (
+                "Chuẩn bị",
+                [
+                    (
+                        "Sợi và màu nhuộm tự nhiên",
+                        [
+                            _html(
+                                "<p>Màu đen chàm lấy từ lá chàm, màu đỏ từ vỏ cây và rễ cây "
+                                "nhàu, màu vàng từ nghệ. Sợi được nhuộm nhiều lần rồi phơi "
+                                "trong bóng râm.</p>"
+                            ),
+                            _mcq(
+                                "Màu vàng thường được nhuộm từ gì?",
+                                ["Lá chàm", "Nghệ", "Than củi"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -209,24 +306,45 @@ COURSES: list[dict] = [
         "target_group": "everyone",
         "hours": 8,
         "modules": [
-            ("Chuẩn bị sản phẩm", [
-                ("Chụp ảnh sản phẩm bằng điện thoại", [
-                    _html("<p>Chụp ở nơi có ánh sáng tự nhiên, nền trơn, đủ các góc: "
-                          "mặt trước, mặt sau, nhãn và khối lượng. Mỗi sản phẩm nên có "
-                          "ít nhất 3 ảnh rõ nét.</p>"),
-                    _mcq("Mỗi sản phẩm nên có ít nhất bao nhiêu ảnh?",
-                         ["1 ảnh", "3 ảnh", "Không cần ảnh"], [1]),
-                ]),
-                ("Đặt tên và định giá", [
-                    _html("<p>Tên sản phẩm nêu rõ loại, nơi sản xuất và khối lượng, ví "
-                          "dụ: “Cà phê bột nguyên chất Buôn Ma Thuột 500 g”. Không ghi số "
-                          "điện thoại trong tên.</p>"),
-                    _mcq("Tên sản phẩm nào tốt hơn?",
-                         ["Cà phê ngon gọi 0905xxxxxx",
-                          "Cà phê bột nguyên chất Buôn Ma Thuột 500 g",
-                          "CF"], [1]),
-                ]),
-            ]),
+            (
+                "Chuẩn bị sản phẩm",
+                [
+                    (
+                        "Chụp ảnh sản phẩm bằng điện thoại",
+                        [
+                            _html(
+                                "<p>Chụp ở nơi có ánh sáng tự nhiên, nền trơn, đủ các góc: "
+                                "mặt trước, mặt sau, nhãn và khối lượng. Mỗi sản phẩm nên có "
+                                "ít nhất 3 ảnh rõ nét.</p>"
+                            ),
+                            _mcq(
+                                "Mỗi sản phẩm nên có ít nhất bao nhiêu ảnh?",
+                                ["1 ảnh", "3 ảnh", "Không cần ảnh"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                    (
+                        "Đặt tên và định giá",
+                        [
+                            _html(
+                                "<p>Tên sản phẩm nêu rõ loại, nơi sản xuất và khối lượng, ví "
+                                "dụ: “Cà phê bột nguyên chất Buôn Ma Thuột 500 g”. Không ghi số "
+                                "điện thoại trong tên.</p>"
+                            ),
+                            _mcq(
+                                "Tên sản phẩm nào tốt hơn?",
+                                [
+                                    "Cà phê ngon gọi 0905xxxxxx",
+                                    "Cà phê bột nguyên chất Buôn Ma Thuột 500 g",
+                                    "CF",
+                                ],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -239,15 +357,29 @@ COURSES: list[dict] = [
         "target_group": "youth",
         "hours": 6,
         "modules": [
-            ("An toàn trên mạng", [
-                ("Nhận biết tin nhắn lừa đảo", [
-                    _html("<p>Không bấm vào đường link lạ, không đọc mã OTP cho bất kỳ "
-                          "ai, kể cả người xưng là công an hay nhân viên ngân hàng.</p>"),
-                    _mcq("Có người gọi điện xin mã OTP, bạn làm gì?",
-                         ["Đọc mã cho họ", "Không đưa mã, báo cho người thân",
-                          "Gửi ảnh chụp mã"], [1]),
-                ]),
-            ]),
+            (
+                "An toàn trên mạng",
+                [
+                    (
+                        "Nhận biết tin nhắn lừa đảo",
+                        [
+                            _html(
+                                "<p>Không bấm vào đường link lạ, không đọc mã OTP cho bất kỳ "
+                                "ai, kể cả người xưng là công an hay nhân viên ngân hàng.</p>"
+                            ),
+                            _mcq(
+                                "Có người gọi điện xin mã OTP, bạn làm gì?",
+                                [
+                                    "Đọc mã cho họ",
+                                    "Không đưa mã, báo cho người thân",
+                                    "Gửi ảnh chụp mã",
+                                ],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -261,15 +393,26 @@ COURSES: list[dict] = [
         "enrollment_mode": "cohort",
         "hours": 4,
         "modules": [
-            ("Tài khoản và hồ sơ", [
-                ("Tài khoản định danh điện tử", [
-                    _html("<p>Người dân cần tài khoản định danh điện tử mức 2 để nộp "
-                          "hồ sơ trực tuyến. Cán bộ hướng dẫn kích hoạt trên ứng dụng "
-                          "của Bộ Công an.</p>"),
-                    _mcq("Nộp hồ sơ trực tuyến cần tài khoản định danh mức mấy?",
-                         ["Mức 1", "Mức 2", "Không cần tài khoản"], [1]),
-                ]),
-            ]),
+            (
+                "Tài khoản và hồ sơ",
+                [
+                    (
+                        "Tài khoản định danh điện tử",
+                        [
+                            _html(
+                                "<p>Người dân cần tài khoản định danh điện tử mức 2 để nộp "
+                                "hồ sơ trực tuyến. Cán bộ hướng dẫn kích hoạt trên ứng dụng "
+                                "của Bộ Công an.</p>"
+                            ),
+                            _mcq(
+                                "Nộp hồ sơ trực tuyến cần tài khoản định danh mức mấy?",
+                                ["Mức 1", "Mức 2", "Không cần tài khoản"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
         ],
     },
     {
@@ -282,9 +425,12 @@ COURSES: list[dict] = [
         "status": "draft",
         "hours": 30,
         "modules": [
-            ("Bảo dưỡng", [
-                ("Thay nhớt", [_html("<p>Đang soạn.</p>")]),
-            ]),
+            (
+                "Bảo dưỡng",
+                [
+                    ("Thay nhớt", [_html("<p>Đang soạn.</p>")]),
+                ],
+            ),
         ],
     },
 ]

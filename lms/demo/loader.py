@@ -18,11 +18,27 @@ PEOPLE = [
     ("quantri", Role.ADMIN, "Nguyễn Thị Hạnh", "", "", "", "Ban Dân tộc tỉnh", ""),
     ("giangvien", Role.TRAINER, "Y Khu Niê", "", "12", "", "Trường Chính trị tỉnh", ""),
     ("tochuc", Role.ORGANISER, "Trần Văn Minh", "", "", "", "Sở Công Thương", ""),
-    ("hocvien", Role.LEARNER, "H'Hơ̆n Ê Ban", "official", "12", "Krông Bông",
-     "UBND xã", "Công chức văn hoá - xã hội"),
+    (
+        "hocvien",
+        Role.LEARNER,
+        "H'Hơ̆n Ê Ban",
+        "official",
+        "12",
+        "Krông Bông",
+        "UBND xã",
+        "Công chức văn hoá - xã hội",
+    ),
     ("thanhnien", Role.LEARNER, "Y Sương Mlô", "youth", "12", "Buôn Đôn", "", ""),
-    ("canbo2", Role.LEARNER, "Điểu Thị Ngân", "official", "20", "Lắk",
-     "UBND xã", "Công chức tư pháp - hộ tịch"),
+    (
+        "canbo2",
+        Role.LEARNER,
+        "Điểu Thị Ngân",
+        "official",
+        "20",
+        "Lắk",
+        "UBND xã",
+        "Công chức tư pháp - hộ tịch",
+    ),
 ]
 
 
@@ -42,8 +58,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     for username, role, name, group, ethnic, commune, agency, position in PEOPLE:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"role": role, "full_name": name, "is_staff": role == Role.ADMIN,
-                      "is_superuser": role == Role.ADMIN},
+            defaults={
+                "role": role,
+                "full_name": name,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -58,7 +78,8 @@ def load_demo() -> list[tuple[str, str, str]]:
                     "commune": _commune(commune),
                     "agency": agency,
                     "position": position,
-                    "gender": "female" if name.startswith(("H'", "Nguyễn Thị", "Điểu Thị"))
+                    "gender": "female"
+                    if name.startswith(("H'", "Nguyễn Thị", "Điểu Thị"))
                     else "male",
                     "birth_year": 1994 if group == "official" else 2004,
                 },
@@ -96,19 +117,25 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     cohort, _ = Cohort.objects.get_or_create(
         name="Cán bộ xã huyện Krông Bông 2026",
-        defaults={"description": "Công chức các xã thuộc huyện Krông Bông (cũ).",
-                  "created_by": people["quantri"]},
+        defaults={
+            "description": "Công chức các xã thuộc huyện Krông Bông (cũ).",
+            "created_by": people["quantri"],
+        },
     )
     cohort.members.add(people["hocvien"], people["canbo2"])
     enrollment_create_for_cohort(
-        actor=people["quantri"], course=courses["dich-vu-cong-truc-tuyen"], cohort=cohort
+        actor=people["quantri"],
+        course=courses["dich-vu-cong-truc-tuyen"],
+        cohort=cohort,
     )
     return [(u, DEMO_PASSWORD, str(people[u].get_role_display())) for u, *_ in PEOPLE]
 
 
 def _build_outline(course: Course, modules: list) -> None:
     for m_pos, (module_title, lessons) in enumerate(modules, start=1):
-        module = Module.objects.create(course=course, title=module_title, position=m_pos)
+        module = Module.objects.create(
+            course=course, title=module_title, position=m_pos
+        )
         for l_pos, (lesson_title, blocks) in enumerate(lessons, start=1):
             lesson = Lesson.objects.create(
                 module=module, course=course, title=lesson_title, position=l_pos

@@ -25,12 +25,19 @@ def test_catalog_shows_only_published(learner):
 
 
 def test_filters_by_track_language_and_target_group(learner):
-    lang = make_course(program=make_program("ethnic_language"), language="rad",
-                       target_group="officials")
+    lang = make_course(
+        program=make_program("ethnic_language"),
+        language="rad",
+        target_group="officials",
+    )
     make_course(program=make_program("vocational"), target_group="youth")
-    assert list(course_list_for_catalog(user=learner, track="ethnic_language")) == [lang]
+    assert list(course_list_for_catalog(user=learner, track="ethnic_language")) == [
+        lang
+    ]
     assert list(course_list_for_catalog(user=learner, language="rad")) == [lang]
-    assert list(course_list_for_catalog(user=learner, target_group="officials")) == [lang]
+    assert list(course_list_for_catalog(user=learner, target_group="officials")) == [
+        lang
+    ]
 
 
 def test_catalog_page_and_htmx_partial(client):
@@ -38,13 +45,16 @@ def test_catalog_page_and_htmx_partial(client):
     page = client.get(reverse("courses:catalog"), {"q": "thuong mai"})
     assert page.status_code == 200 and "<html" in page.content.decode()
     assert "Bán hàng trên sàn" in page.content.decode()
-    partial = client.get(reverse("courses:catalog"), {"q": "thuong mai"}, HTTP_HX_REQUEST="true")
+    partial = client.get(
+        reverse("courses:catalog"), {"q": "thuong mai"}, HTTP_HX_REQUEST="true"
+    )
     body = partial.content.decode()
     assert "Bán hàng trên sàn" in body and "<html" not in body
 
 
-def test_draft_course_page_is_hidden_from_learners_but_shown_to_its_trainer(client, learner,
-                                                                            trainer):
+def test_draft_course_page_is_hidden_from_learners_but_shown_to_its_trainer(
+    client, learner, trainer
+):
     course = make_course(status="draft", trainers=(trainer,))
     client.force_login(learner)
     assert client.get(reverse("courses:detail", args=[course.slug])).status_code == 404

@@ -69,7 +69,9 @@ def test_draft_course_cannot_be_enrolled(learner):
 
 def test_cohort_only_course_refuses_self_enrollment(learner):
     with pytest.raises(EnrollmentRefused):
-        services.enrollment_request(user=learner, course=make_course(enrollment_mode="cohort"))
+        services.enrollment_request(
+            user=learner, course=make_course(enrollment_mode="cohort")
+        )
 
 
 def test_missing_prerequisite_is_named_and_blocks_enrollment(learner):
@@ -96,9 +98,13 @@ def test_cohort_enrollment_enrolls_learners_once_and_skips_others(admin_user, tr
     a, b = make_user(), make_user()
     course = make_course(enrollment_mode="cohort")
     cohort = make_cohort(a, b, trainer)
-    first = services.enrollment_create_for_cohort(actor=admin_user, course=course, cohort=cohort)
+    first = services.enrollment_create_for_cohort(
+        actor=admin_user, course=course, cohort=cohort
+    )
     assert len(first.enrolled) == 2 and len(first.skipped) == 1
-    again = services.enrollment_create_for_cohort(actor=admin_user, course=course, cohort=cohort)
+    again = services.enrollment_create_for_cohort(
+        actor=admin_user, course=course, cohort=cohort
+    )
     assert again.enrolled == [] and len(again.already) == 2
     assert Enrollment.objects.filter(course=course).count() == 2
 

@@ -37,7 +37,11 @@ def test_lesson_page_queries_do_not_grow_with_course_size(client, learner):
     for course in (small, large):
         mcq = Block.objects.filter(lesson__course=course, graded=True).first()
         services.block_result_record(
-            user=learner, block_id=mcq.pk, submission_id=uuid.uuid4(), score=1, max_score=1
+            user=learner,
+            block_id=mcq.pk,
+            submission_id=uuid.uuid4(),
+            score=1,
+            max_score=1,
         )
     _queries(client, _lesson_url(small))  # warm caches (sessions, content types)
     small_count = _queries(client, _lesson_url(small, 2))
@@ -77,7 +81,9 @@ def test_continue_goes_to_the_last_lesson_visited(client, learner):
     third = Lesson.objects.filter(course=course).order_by("position")[2]
     client.get(reverse("courses:lesson", args=[course.slug, third.pk]))
     response = client.get(reverse("courses:continue", args=[course.slug]))
-    assert response["Location"] == reverse("courses:lesson", args=[course.slug, third.pk])
+    assert response["Location"] == reverse(
+        "courses:lesson", args=[course.slug, third.pk]
+    )
 
 
 def test_not_enrolled_learner_is_sent_to_the_course_page(client, learner):
@@ -104,7 +110,9 @@ def test_expired_session_on_lesson_page_goes_to_sign_in(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("name", ["courses:manage", "courses:gradebook", "courses:gradebook_csv"])
+@pytest.mark.parametrize(
+    "name", ["courses:manage", "courses:gradebook", "courses:gradebook_csv"]
+)
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.ORGANISER, Role.TRAINER])
 def test_trainer_pages_refuse_other_roles(client, name, role):
     course = make_course()  # its trainers are not this user
@@ -135,8 +143,10 @@ def test_trainer_approves_a_request_from_the_page(client, trainer):
     client.force_login(trainer)
     page = client.get(reverse("courses:manage", args=[course.slug]))
     assert learner.display_name in page.content.decode()
-    client.post(reverse("courses:decide", args=[course.slug, enrollment.pk]),
-                {"decision": "approve"})
+    client.post(
+        reverse("courses:decide", args=[course.slug, enrollment.pk]),
+        {"decision": "approve"},
+    )
     enrollment.refresh_from_db()
     assert enrollment.status == "active"
 
@@ -147,3 +157,25 @@ def test_interface_is_vietnamese_by_default_and_switches_to_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("courses:catalog")).content.decode()
     assert 'lang="en"' in body and "Course catalog" in body
+
+
+def test_english_browser_still_gets_vietnamese_until_the_switch(client):
+    body = client.get(reverse("courses:catalog"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Danh mục khoá học" in body.content.decode()
+
+
+def test_profile_language_preference_applies_without_cookie(client, learner):
+    learner.preferred_language = "en"
+    learner.save()
+    client.force_login(learner)
+    assert "Course catalog" in client.get(reverse("courses:catalog")).content.decode()
+
+
+def test_language_switch_is_remembered_on_the_profile(client, learner):
+    client.force_login(learner)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    learner.refresh_from_db()
+    assert learner.preferred_language == "en"
+    client.cookies.clear()
+    client.force_login(learner)
+    assert "Course catalog" in client.get(reverse("courses:catalog")).content.decode()

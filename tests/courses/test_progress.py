@@ -54,7 +54,11 @@ def test_best_score_is_kept_across_attempts(learner):
     _html, mcq = _blocks(course)
     for score in (1, 0):
         services.block_result_record(
-            user=learner, block_id=mcq.pk, submission_id=uuid.uuid4(), score=score, max_score=1
+            user=learner,
+            block_id=mcq.pk,
+            submission_id=uuid.uuid4(),
+            score=score,
+            max_score=1,
         )
     summary = BlockSummary.objects.get(user=learner, block=mcq)
     assert (summary.score, summary.attempts) == (1, 2)
@@ -95,16 +99,22 @@ def test_not_enrolled_learner_cannot_record(learner):
     course = make_course()
     _html, mcq = _blocks(course)
     with pytest.raises(NotEnrolled):
-        services.block_result_record(user=learner, block_id=mcq.pk, submission_id=uuid.uuid4())
+        services.block_result_record(
+            user=learner, block_id=mcq.pk, submission_id=uuid.uuid4()
+        )
     assert not Attempt.objects.exists()
 
 
 def test_pending_learner_cannot_record(learner):
     course = make_course()
-    Enrollment.objects.create(user=learner, course=course, status="pending", source="self")
+    Enrollment.objects.create(
+        user=learner, course=course, status="pending", source="self"
+    )
     _html, mcq = _blocks(course)
     with pytest.raises(PermissionDenied):
-        services.block_result_record(user=learner, block_id=mcq.pk, submission_id=uuid.uuid4())
+        services.block_result_record(
+            user=learner, block_id=mcq.pk, submission_id=uuid.uuid4()
+        )
 
 
 def test_draft_lesson_does_not_record(learner):
@@ -114,7 +124,9 @@ def test_draft_lesson_does_not_record(learner):
     html.lesson.status = "draft"
     html.lesson.save()
     with pytest.raises(PermissionDenied):
-        services.block_result_record(user=learner, block_id=html.pk, submission_id=uuid.uuid4())
+        services.block_result_record(
+            user=learner, block_id=html.pk, submission_id=uuid.uuid4()
+        )
 
 
 def test_course_completes_once_and_emits_one_event_after_commit(
@@ -131,8 +143,11 @@ def test_course_completes_once_and_emits_one_event_after_commit(
             )
         # More attempts after completion emit nothing more.
         services.block_result_record(
-            user=learner, block_id=blocks[-1].pk, submission_id=uuid.uuid4(),
-            score=1, max_score=1,
+            user=learner,
+            block_id=blocks[-1].pk,
+            submission_id=uuid.uuid4(),
+            score=1,
+            max_score=1,
         )
     enrollment.refresh_from_db()
     assert enrollment.progress == 1 and enrollment.completed_at is not None
@@ -141,8 +156,9 @@ def test_course_completes_once_and_emits_one_event_after_commit(
     ]
 
 
-def test_score_below_pass_mark_does_not_complete(learner, completions,
-                                                 django_capture_on_commit_callbacks):
+def test_score_below_pass_mark_does_not_complete(
+    learner, completions, django_capture_on_commit_callbacks
+):
     course = make_course(lessons=1, pass_mark=0.8)
     enrollment = enroll(learner, course)
     with django_capture_on_commit_callbacks(execute=True):
@@ -162,8 +178,12 @@ def test_progress_counts_required_blocks_only(learner):
     optional = Block.objects.filter(lesson__course=course, graded=False).first()
     optional.required = False
     optional.save()
-    done = Block.objects.filter(lesson__course=course, graded=False, required=True).first()
-    services.block_result_record(user=learner, block_id=done.pk, submission_id=uuid.uuid4())
+    done = Block.objects.filter(
+        lesson__course=course, graded=False, required=True
+    ).first()
+    services.block_result_record(
+        user=learner, block_id=done.pk, submission_id=uuid.uuid4()
+    )
     enrollment.refresh_from_db()
     assert enrollment.progress == pytest.approx(1 / 3)
 
@@ -174,6 +194,8 @@ def test_one_learners_results_do_not_move_anothers_progress(learner):
     enroll(learner, course)
     theirs = enroll(other, course)
     html, _mcq = _blocks(course)
-    services.block_result_record(user=learner, block_id=html.pk, submission_id=uuid.uuid4())
+    services.block_result_record(
+        user=learner, block_id=html.pk, submission_id=uuid.uuid4()
+    )
     theirs.refresh_from_db()
     assert theirs.progress == 0

@@ -16,7 +16,9 @@ def _half_done_course(learner):
     course = make_course(lessons=1)
     enrollment = enroll(learner, course)
     html = Block.objects.get(lesson__course=course, graded=False)
-    services.block_result_record(user=learner, block_id=html.pk, submission_id=uuid.uuid4())
+    services.block_result_record(
+        user=learner, block_id=html.pk, submission_id=uuid.uuid4()
+    )
     enrollment.refresh_from_db()
     assert enrollment.progress == 0.5
     # The trainer makes the question optional: progress must follow.
@@ -36,7 +38,9 @@ def test_database_queue_and_db_worker_run_the_task(learner):
     course, enrollment = _half_done_course(learner)
     result = tasks.course_progress_recompute.enqueue(course.pk)
     assert Enrollment.objects.get(pk=enrollment.pk).progress == 0.5  # not run yet
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0
+    )
     result.refresh()
     assert result.status == "SUCCESSFUL" and result.return_value == 1
     assert Enrollment.objects.get(pk=enrollment.pk).progress == 1

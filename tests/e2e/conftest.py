@@ -78,7 +78,9 @@ def live_server(request) -> Iterator:
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (make system installs it)")
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM} (make system installs it)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

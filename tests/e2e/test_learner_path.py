@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import SCREENSHOTS
 
@@ -33,7 +34,8 @@ def _record_hosts(page) -> list[str]:
 
 def _foreign(urls: list[str]) -> list[str]:
     return [
-        u for u in urls
+        u
+        for u in urls
         if urlsplit(u).scheme not in ("data", "blob", "about")
         and urlsplit(u).hostname != "127.0.0.1"
     ]
@@ -53,7 +55,11 @@ def _progress(page, selector: str) -> float:
 
 def _mcq_block(page):
     """The lesson's multiple-choice block: the block section with radio choices."""
-    return page.locator("section.block").filter(has=page.locator("input[type=radio]")).first
+    return (
+        page.locator("section.block")
+        .filter(has=page.locator("input[type=radio]"))
+        .first
+    )
 
 
 def test_learner_signs_in_enrolls_answers_and_sees_progress(live_server, demo, phone):
@@ -63,7 +69,7 @@ def test_learner_signs_in_enrolls_answers_and_sees_progress(live_server, demo, p
 
     _sign_in(page, base, "thanhnien", demo)
 
-    page.click(f'header a[href="/courses/"]')
+    page.click('header a[href="/courses/"]')
     page.wait_for_url(f"{base}/courses/")
     page.click(f'#results a[href="/courses/{COURSE}/"]')
     page.wait_for_url(f"{base}/courses/{COURSE}/")
@@ -85,7 +91,9 @@ def test_learner_signs_in_enrolls_answers_and_sees_progress(live_server, demo, p
     # htmx swaps the block for its feedback: wait on the feedback, not a clock.
     feedback = page.locator(f"#{block_id} .feedback")
     feedback.wait_for(state="visible")
-    assert "ok" in (feedback.get_attribute("class") or "").split(), feedback.inner_text()
+    assert "ok" in (feedback.get_attribute("class") or "").split(), (
+        feedback.inner_text()
+    )
 
     page.get_by_role("button", name="Tôi đã học xong bài này").click()
     page.wait_for_function(
@@ -147,7 +155,8 @@ def test_first_visit_to_a_text_lesson_stays_within_60_kb(live_server, demo, phon
             encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize}))"""
     )
     counted = [
-        e for e in entries
+        e
+        for e in entries
         if e["type"] not in MEDIA and not urlsplit(e["name"]).path.startswith("/media/")
     ]
     kinds = {urlsplit(e["name"]).path.rsplit(".", 1)[-1] for e in counted[1:]}
@@ -163,7 +172,19 @@ def test_first_visit_to_a_text_lesson_stays_within_60_kb(live_server, demo, phon
     assert _foreign(urls) == [], "the lesson must not load anything from another host"
 
 
-def test_answer_after_the_session_expired_asks_to_sign_in_again(live_server, demo, phone):
+@pytest.mark.parametrize(
+    "cookies_lost",
+    [
+        # The server-side session ended (expiry, sign-out elsewhere); the CSRF
+        # cookie, which lives a year, is still there.
+        pytest.param(("sessionid",), id="session-expired"),
+        # The phone's browser data was cleared: no session, no CSRF cookie.
+        pytest.param(None, id="all-cookies-cleared"),
+    ],
+)
+def test_answer_after_the_session_expired_asks_to_sign_in_again(
+    live_server, demo, phone, cookies_lost
+):
     base = live_server.url
     page = phone.new_page()
     _sign_in(page, base, "thanhnien", demo)
@@ -173,14 +194,32 @@ def test_answer_after_the_session_expired_asks_to_sign_in_again(live_server, dem
     page.locator(f'main ol a[href^="/courses/{COURSE}/lessons/"]').first.click()
     page.wait_for_url(re.compile(rf"/courses/{COURSE}/lessons/\d+/$"))
 
-    phone.clear_cookies()  # the session ran out while the learner was reading
+    # The session ran out while the learner was reading.
+    if cookies_lost is None:
+        phone.clear_cookies()
+    else:
+        for name in cookies_lost:
+            phone.clear_cookies(name=name)
     block = _mcq_block(page)
     block.get_by_label(RIGHT_ANSWER, exact=True).check()
-    block.locator("button").first.click()
+    with page.expect_response(re.compile(r"/blocks/\d+/handler/submit/$")) as answered:
+        block.locator("button").first.click()
+    status = answered.value.status
 
     # Either the page goes to the sign-in form, or it says so with a link to it;
     # what it must not do is look as if nothing happened.
-    page.wait_for_function(
-        "() => location.pathname.startsWith('/accounts/login/')"
-        " || document.querySelector('main a[href^=\"/accounts/login/\"]') !== null"
-    )
+    try:
+        page.wait_for_function(
+            "() => location.pathname.startsWith('/accounts/login/')"
+            " || [...document.querySelectorAll('main a[href^=\"/accounts/login/\"]')]"
+            "      .some(a => a.offsetParent !== null)",
+            timeout=5_000,
+        )
+    except PlaywrightTimeout:
+        shown = page.locator("main [data-block-error]").all_inner_texts()
+        pytest.fail(
+            f"the answer was refused ({status}) and the learner was not asked to sign "
+            f"in again: still on {urlsplit(page.url).path}, no link to the sign-in "
+            f"page; the block's error area shows {shown!r}",
+            pytrace=False,
+        )

@@ -20,7 +20,9 @@ def test_backends_follow_the_environment():
     else:
         assert layer == "channels.layers.InMemoryChannelLayer"
     if env.DATABASE_URL:
-        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        assert (
+            settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        )
 
 
 def test_group_message_reaches_a_member_channel():
@@ -28,7 +30,9 @@ def test_group_message_reaches_a_member_channel():
     channel = async_to_sync(layer.new_channel)()
     group = f"test-{uuid.uuid4().hex}"
     async_to_sync(layer.group_add)(group, channel)
-    async_to_sync(layer.group_send)(group, {"type": "chat.message", "text": "Ơ̆ng hriăm"})
+    async_to_sync(layer.group_send)(
+        group, {"type": "chat.message", "text": "Ơ̆ng hriăm"}
+    )
     message = async_to_sync(layer.receive)(channel)
     assert message == {"type": "chat.message", "text": "Ơ̆ng hriăm"}
     async_to_sync(layer.group_discard)(group, channel)

@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -206,7 +207,7 @@ def test_xlsx_name_on_something_else_is_refused(admin_user, cohort):
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 50, "xls"),
         ("people.csv", "Họ và tên\nNguyễn Văn A\n".encode("utf-16"), "encoding"),
         ("people.csv", b"", "empty"),
-        ("people.csv", " \n\n".encode(), "empty"),
+        ("people.csv", b" \n\n", "empty"),
         ("people.csv", "Họ và tên\n".encode(), "empty"),
         ("people.csv", "Tên\nA\n".encode(), "no_header"),
         ("people.csv", "Họ và tên,Họ tên\nA,B\n".encode(), "duplicate_column"),
@@ -425,3 +426,40 @@ def test_superuser_may_import(cohort):
     people_import = preview(root, cohort, xlsx_upload([person()]))
     services.people_import_commit(actor=root, people_import=people_import)
     assert cohort.members.count() == 1
+
+
+def test_initial_password_gets_full_strength_hash_at_first_sign_in(
+    admin_user, cohort, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    people_import = preview(admin_user, cohort, xlsx_upload([person()]))
+    result = services.people_import_commit(
+        actor=admin_user, people_import=people_import
+    )
+    [credential] = result.credentials
+    algorithm, iterations, *_rest = User.objects.get(phone="0912345678").password.split(
+        "$"
+    )
+    assert (algorithm, int(iterations)) == ("pbkdf2_sha256", 10_000)
+
+    assert authenticate(username="0912345678", password=credential["password"])
+    _algorithm, iterations, *_rest = User.objects.get(
+        phone="0912345678"
+    ).password.split("$")
+    assert int(iterations) == PBKDF2PasswordHasher.iterations
+
+
+def test_namesakes_without_phone_in_the_cohort_make_the_row_ambiguous(
+    admin_user, cohort
+):
+    cohort.members.add(make_user(full_name="Y Một"), make_user(full_name="Y Một"))
+    [row] = preview(admin_user, cohort, xlsx_upload([person("Y Một", "")])).rows
+    assert codes(row) == ["name_ambiguous"]
+
+
+def test_two_rows_naming_the_same_account_are_refused(admin_user, cohort):
+    make_user(username="yhai", phone="0912000002")
+    header = [*HEADER, "Tên đăng nhập"]
+    rows = [person("Y Hai", "0912000002") + [""], person("Y Hai", "") + ["yhai"]]
+    people_import = preview(admin_user, cohort, csv_upload(rows, header=header))
+    assert [codes(r) for r in people_import.rows] == [[], ["same_account"]]

@@ -171,17 +171,17 @@ def test_preview_lists_row_errors_and_disables_commit(admin_client, cohort):
     assert reverse("people:import_commit", args=[people_import.pk]) not in html
 
 
-def test_preview_in_english(admin_client, cohort, settings):
+def test_preview_speaks_the_readers_language(admin_client, admin_user, cohort):
     admin_client.post(
         reverse("people:import", args=[cohort.pk]),
         {"file": xlsx_upload([person(commune="Xã Không Có")])},
     )
     people_import = PeopleImport.objects.get()
-    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = admin_client.get(
-        reverse("people:import_preview", args=[people_import.pk])
-    ).content.decode()
-    assert "Unknown commune or ward “Xã Không Có”." in html
+    url = reverse("people:import_preview", args=[people_import.pk])
+    assert "Không tìm thấy xã, phường “Xã Không Có”." in admin_client.get(url).text
+    admin_user.preferred_language = "en"
+    admin_user.save(update_fields=["preferred_language"])
+    assert "Unknown commune or ward “Xã Không Có”." in admin_client.get(url).text
 
 
 def test_commit_with_errors_is_refused_with_a_message(admin_client, cohort):
@@ -257,3 +257,36 @@ def test_pages_fit_small_phones(admin_client, cohort):
     assert 'name="viewport"' in html
     make_user()  # a member-less cohort still renders its empty state
     assert "Import" in html or "Nhập" in html
+
+
+def test_upload_page_explains_the_columns(admin_client, cohort):
+    response = admin_client.get(reverse("people:import", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert "Cách chuẩn bị danh sách" in response.content.decode()
+
+
+def test_long_preview_shows_errors_and_the_first_correct_rows(
+    admin_client, admin_user, cohort
+):
+    rows = [person(f"Người {n}", f"0912{n:06d}") for n in range(130)]
+    rows.append(person("Y Lỗi", "123"))
+    people_import = services.people_import_preview(
+        actor=admin_user, cohort=cohort, uploaded_file=xlsx_upload(rows)
+    )
+    url = reverse("people:import_preview", args=[people_import.pk])
+    short = admin_client.get(url).content.decode()
+    assert "Y Lỗi" in short
+    assert "Người 99<" in short and "Người 100<" not in short
+    assert "Còn 30 dòng hợp lệ" in short
+    full = admin_client.get(url, {"show": "all"}).content.decode()
+    assert "Người 129<" in full
+
+
+def test_large_cohort_is_shown_a_page_at_a_time(admin_client, cohort):
+    cohort.members.add(*(make_user(full_name=f"Người {n:03d}") for n in range(105)))
+    url = reverse("people:cohort", args=[cohort.pk])
+    first = admin_client.get(url).text
+    assert "105 thành viên" in first
+    assert "Người 099" in first and "Người 100" not in first
+    second = admin_client.get(url, {"page": 2}).text
+    assert "Người 104" in second and "Người 099" not in second

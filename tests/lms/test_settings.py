@@ -11,14 +11,24 @@ GOOD_KEY = "k" * 20 + "Ê-đê-ƀ-" + "x" * 40
 
 def _check(**env) -> subprocess.CompletedProcess:
     full = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}
     }
-    full.update({"DJANGO_SETTINGS_MODULE": "lms.settings.production",
-                 "ALLOWED_HOSTS": "daotao.example.vn"}, **env)
+    full.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "ALLOWED_HOSTS": "daotao.example.vn",
+        },
+        **env,
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=full, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

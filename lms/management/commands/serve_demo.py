@@ -17,22 +17,34 @@ class Command(BaseCommand):
     help = "Serve the platform with Daphne and run the db_worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", 8000))
+        )
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, host: str, port: int, **options):
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.local")
         procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", host, "-p", str(port),
-                 "lms.asgi:application"],
+            subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    host,
+                    "-p",
+                    str(port),
+                    "lms.asgi:application",
+                ],
                 env=env,
             ),
-            subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload"], env=env),
+            subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--no-reload"], env=env
+            ),
         ]
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{host}:{port}/"))
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for username, role, name, *_ in PEOPLE:
             self.stdout.write(f"  {username:<10} {role.label:<24} {name}")
         self.stdout.write("Press Ctrl-C to stop.\n")
