@@ -56,6 +56,7 @@ test: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy lms courses content_authoring
 
 # Re-resolve requirements.lock from pyproject.toml (needs network to PyPI).
 lock: venv

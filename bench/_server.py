@@ -93,14 +93,16 @@ class DemoServer:
         )
 
     def _setup(self) -> None:
-        started = time.perf_counter()
-        self.manage("migrate", "-v", "0")
-        self.manage("load_demo")
-        self.manage("collectstatic", "--noinput", "-v", "0")
-        _log(
-            f"set-up (migrate, load_demo, collectstatic) took "
-            f"{time.perf_counter() - started:.1f} s in {self.workdir}"
-        )
+        took = []
+        for step in (
+            ("migrate", "-v", "0"),
+            ("load_demo",),
+            ("collectstatic", "--noinput", "-v", "0"),
+        ):
+            started = time.perf_counter()
+            self.manage(*step)
+            took.append(f"{step[0]} {time.perf_counter() - started:.1f} s")
+        _log(f"set-up in {self.workdir}: {', '.join(took)}")
 
     def _start(self) -> None:
         self.log = open(self.workdir / "daphne.log", "wb")  # noqa: SIM115

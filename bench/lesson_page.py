@@ -32,6 +32,8 @@ class Tally:
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0  # share of one core over the run
+    server_cpu: float = 0.0
 
     def error(self, what: str) -> None:
         self.errors += 1
@@ -126,6 +128,15 @@ def _request(path: str, cookie: str) -> bytes:
     return "\r\n".join(lines).encode()
 
 
+def _cpu_seconds(process) -> float:
+    """User + system CPU time of a child process so far (Linux /proc; else 0)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, AttributeError, IndexError, ValueError):
+        return 0.0
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -145,6 +156,7 @@ def main() -> None:
         cookie = session.cookie_header()
         runs = {}
         for name, path in (("floor /healthz", "/healthz"), ("lesson page", lesson)):
+            client_cpu, server_cpu = time.process_time(), _cpu_seconds(server.process)
             tally = asyncio.run(
                 _load(
                     server.port,
@@ -154,6 +166,9 @@ def main() -> None:
                     args.seconds,
                 )
             )
+            span = args.warmup + args.seconds
+            tally.client_cpu = (time.process_time() - client_cpu) / span
+            tally.server_cpu = (_cpu_seconds(server.process) - server_cpu) / span
             runs[name] = (path, tally)
         daphne_alive = server.process is not None and server.process.poll() is None
 
@@ -164,7 +179,8 @@ def main() -> None:
     )
     header = (
         f"{'target':<16} {'path':<36} {'requests':>8} {'errors':>6} {'req/s':>8} "
-        f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'avg B':>6}"
+        f"{'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'avg B':>6} "
+        f"{'daphne CPU':>10} {'client CPU':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -177,7 +193,8 @@ def main() -> None:
         print(
             f"{name:<16} {path:<36} {n:>8} {t.errors:>6} {rps:>8.1f} {p50:>7.1f} "
             f"{p90:>7.1f} {p99:>7.1f} {max(t.latencies, default=0) * 1000:>7.1f} "
-            f"{(t.bytes // n if n else 0):>6}"
+            f"{(t.bytes // n if n else 0):>6} "
+            f"{t.server_cpu:>10.0%} {t.client_cpu:>10.0%}"
         )
         if t.errors:
             print(f"  errors: {t.statuses} {t.failures}")

@@ -106,13 +106,21 @@ def _safe_next(request: HttpRequest) -> str:
 # --- answers ------------------------------------------------------------------------
 
 
-def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+def _refusal(
+    request: HttpRequest, status: int, message: str, *, sign_in: bool = False
+) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"error": message}, status=status)
     if _is_htmx(request):
         # blocks.js shows this inside the block's form.
         return HttpResponse(
-            render_to_string("content_authoring/_refusal.html", {"message": message}),
+            render_to_string(
+                "content_authoring/_refusal.html",
+                {
+                    "message": message,
+                    "login_url": _login_url(request) if sign_in else "",
+                },
+            ),
             status=status,
         )
     return render(
@@ -121,6 +129,13 @@ def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
         {"message": message, "back": _safe_next(request)},
         status=status,
     )
+
+
+def _login_url(request: HttpRequest) -> str:
+    """The sign-in page, coming back to the page the learner was on."""
+    from lms.views import login_url_back_to
+
+    return login_url_back_to(request)
 
 
 def _message(error: Exception) -> str:
@@ -135,7 +150,12 @@ def _guarded(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             if _is_htmx(request) or _wants_json(request):
-                return _refusal(request, 403, _("Sign in first."))
+                return _refusal(
+                    request,
+                    403,
+                    _("Your session has ended. Sign in again."),
+                    sign_in=True,
+                )
             return redirect_to_login(_safe_next(request) or request.get_full_path())
         try:
             return view(request, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courses.models import (
@@ -18,8 +19,10 @@ from courses.models import (
 from lms.models import Role, User
 from lms.text import search_terms
 
+AnyUser = User | AnonymousUser
 
-def course_can_manage(*, user: User, course: Course) -> bool:
+
+def course_can_manage(*, user: AnyUser, course: Course) -> bool:
     """Trainers of the course and province administrators manage it."""
     if not user.is_authenticated:
         return False
@@ -30,7 +33,7 @@ def course_can_manage(*, user: User, course: Course) -> bool:
 
 def course_list_for_catalog(
     *,
-    user: User,
+    user: AnyUser,
     query: str = "",
     track: str = "",
     language: str = "",
@@ -57,7 +60,7 @@ def course_list_for_catalog(
     ).order_by("program__track", "title")
 
 
-def course_get_for_user(*, user: User, slug: str) -> Course | None:
+def course_get_for_user(*, user: AnyUser, slug: str) -> Course | None:
     """A published course, or a draft for those who manage it."""
     course = (
         Course.objects.select_related("program")
@@ -72,7 +75,7 @@ def course_get_for_user(*, user: User, slug: str) -> Course | None:
     return None
 
 
-def enrollment_for(*, user: User, course: Course) -> Enrollment | None:
+def enrollment_for(*, user: AnyUser, course: Course) -> Enrollment | None:
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course=course).first()
@@ -95,7 +98,7 @@ class ModuleEntry:
 
 
 def course_outline(
-    *, user: User, course: Course, drafts: bool = False
+    *, user: AnyUser, course: Course, drafts: bool = False
 ) -> list[ModuleEntry]:
     """Modules and lessons in order, each lesson with the user's progress.
 
@@ -123,12 +126,12 @@ def course_outline(
     ]
 
 
-def lesson_progress_map(*, user: User, course: Course) -> dict[int, float]:
+def lesson_progress_map(*, user: AnyUser, course: Course) -> dict[int, float]:
     """Share of each lesson's required blocks the user completed."""
     from content_authoring.selectors import course_counted_blocks
 
     counted = course_counted_blocks(course_id=course.pk)
-    if not counted:
+    if not counted or not user.is_authenticated:
         return {}
     done = set(
         BlockSummary.objects.filter(
@@ -144,7 +147,9 @@ def lesson_progress_map(*, user: User, course: Course) -> dict[int, float]:
     return {lesson_id: completed[lesson_id] / n for lesson_id, n in totals.items()}
 
 
-def lesson_get_for_user(*, user: User, course: Course, lesson_id: int) -> Lesson | None:
+def lesson_get_for_user(
+    *, user: AnyUser, course: Course, lesson_id: int
+) -> Lesson | None:
     """The lesson if the user may open it: enrolled learners see published ones."""
     lesson = (
         Lesson.objects.select_related("module", "course")
@@ -155,7 +160,9 @@ def lesson_get_for_user(*, user: User, course: Course, lesson_id: int) -> Lesson
         return None
     if course_can_manage(user=user, course=course):
         return lesson
-    if not (course.is_published and lesson.status == PublishStatus.PUBLISHED):
+    if not user.is_authenticated or not (
+        course.is_published and lesson.status == PublishStatus.PUBLISHED
+    ):
         return None
     enrolled = Enrollment.objects.filter(
         user=user, course=course, status=Enrollment.Status.ACTIVE
@@ -265,7 +272,7 @@ def gradebook(*, course: Course) -> Gradebook:
 
 
 def block_summaries_for_user(
-    *, user: User, block_ids: list[int]
+    *, user: AnyUser, block_ids: list[int]
 ) -> dict[int, BlockSummary]:
     """The user's standing on each of ``block_ids`` (absent: never touched)."""
     if not user.is_authenticated or not block_ids:

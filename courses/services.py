@@ -321,8 +321,10 @@ def block_result_record(
         )
         summary.attempts = F("attempts") + 1
         summary.progress = max(summary.progress, progress)
-        if score is not None and (
-            summary.score is None or score / max_score > (summary.fraction or 0)
+        if (
+            score is not None
+            and max_score
+            and (summary.score is None or score / max_score > (summary.fraction or 0))
         ):
             summary.score, summary.max_score = score, max_score
         if summary.progress >= 1 and summary.completed_at is None:

@@ -4,6 +4,7 @@ one selector or service, render."""
 from __future__ import annotations
 
 import csv
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,10 +19,16 @@ from courses import selectors, services
 from courses.exceptions import EnrollmentRefused
 from courses.forms import CatalogFilterForm, CohortEnrollForm
 from courses.models import Course, Enrollment
+from lms.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (views behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 def _course_or_404(request: HttpRequest, slug: str) -> Course:
-    course = selectors.course_get_for_user(user=request.user, slug=slug)
+    course = selectors.course_get_for_user(user=_user(request), slug=slug)
     if course is None:
         raise Http404(_("No such course."))
     return course
@@ -29,7 +36,7 @@ def _course_or_404(request: HttpRequest, slug: str) -> Course:
 
 def _managed_course_or_403(request: HttpRequest, slug: str) -> Course:
     course = _course_or_404(request, slug)
-    if not selectors.course_can_manage(user=request.user, course=course):
+    if not selectors.course_can_manage(user=_user(request), course=course):
         raise PermissionDenied(
             _("Only the course's trainers and administrators see this.")
         )
@@ -40,7 +47,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     courses = selectors.course_list_for_catalog(
-        user=request.user,
+        user=_user(request),
         query=filters.get("q", ""),
         track=filters.get("track", ""),
         language=filters.get("language", ""),
@@ -56,10 +63,10 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = _course_or_404(request, slug)
-    enrollment = selectors.enrollment_for(user=request.user, course=course)
-    can_manage = selectors.course_can_manage(user=request.user, course=course)
+    enrollment = selectors.enrollment_for(user=_user(request), course=course)
+    can_manage = selectors.course_can_manage(user=_user(request), course=course)
     outline = selectors.course_outline(
-        user=request.user, course=course, drafts=can_manage
+        user=_user(request), course=course, drafts=can_manage
     )
     return render(
         request,
@@ -79,7 +86,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def course_enroll(request: HttpRequest, slug: str) -> HttpResponse:
     course = _course_or_404(request, slug)
     try:
-        enrollment = services.enrollment_request(user=request.user, course=course)
+        enrollment = services.enrollment_request(user=_user(request), course=course)
     except EnrollmentRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -98,7 +105,7 @@ def course_enroll(request: HttpRequest, slug: str) -> HttpResponse:
 def course_continue(request: HttpRequest, slug: str) -> HttpResponse:
     """Go to where the learner left off, or to the first lesson."""
     course = _course_or_404(request, slug)
-    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    enrollment = selectors.enrollment_for(user=_user(request), course=course)
     lesson_id = enrollment.last_lesson_id if enrollment else None
     if lesson_id is None:
         lesson_id = selectors.first_lesson_id(course_ids=[course.pk]).get(course.pk)
@@ -111,17 +118,17 @@ def course_continue(request: HttpRequest, slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
     course = _course_or_404(request, slug)
     lesson = selectors.lesson_get_for_user(
-        user=request.user, course=course, lesson_id=lesson_id
+        user=_user(request), course=course, lesson_id=lesson_id
     )
     if lesson is None:
-        if selectors.enrollment_for(user=request.user, course=course) is None:
+        if selectors.enrollment_for(user=_user(request), course=course) is None:
             messages.error(request, _("Enroll in the course to open its lessons."))
             return redirect("courses:detail", slug=course.slug)
         raise Http404(_("No such lesson."))
-    services.lesson_visit_record(user=request.user, lesson=lesson)
-    rendered = lesson_render(request=request, user=request.user, lesson=lesson)
+    services.lesson_visit_record(user=_user(request), lesson=lesson)
+    rendered = lesson_render(request=request, user=_user(request), lesson=lesson)
     previous, following = selectors.lesson_neighbours(lesson=lesson)
-    enrollment = selectors.enrollment_for(user=request.user, course=course)
+    enrollment = selectors.enrollment_for(user=_user(request), course=course)
     return render(
         request,
         "courses/lesson_detail.html",
@@ -162,7 +169,7 @@ def course_enroll_cohort(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("courses:manage", slug=course.slug)
     try:
         result = services.enrollment_create_for_cohort(
-            actor=request.user, course=course, cohort=form.cleaned_data["cohort"]
+            actor=_user(request), course=course, cohort=form.cleaned_data["cohort"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -190,7 +197,7 @@ def enrollment_decide(
     enrollment = get_object_or_404(Enrollment, pk=enrollment_id, course=course)
     try:
         services.enrollment_decide(
-            actor=request.user,
+            actor=_user(request),
             enrollment=enrollment,
             approve=request.POST.get("decision") == "approve",
         )

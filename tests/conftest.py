@@ -39,3 +39,9 @@ def admin_user(db):
 @pytest.fixture
 def organiser(db):
     return factories.make_user(Role.ORGANISER)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop in the
+    main thread while it runs, which other tests must never see."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

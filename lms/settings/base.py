@@ -51,6 +51,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lms.urls"
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 ASGI_APPLICATION = "lms.asgi.application"
 WSGI_APPLICATION = None
 

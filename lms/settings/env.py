@@ -46,7 +46,7 @@ SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", str(BASE_DIR / "var" / "db.sqli
 
 def database() -> dict:
     if DATABASE_URL:
-        return dj_database_url.parse(DATABASE_URL, conn_max_age=60)
+        return dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

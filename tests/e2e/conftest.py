@@ -13,10 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop running in the main thread, and
-# Django refuses ORM calls from a thread with a running loop unless told.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,8 +37,8 @@ def _passthrough(app):
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(request) -> Iterator:
+@pytest.fixture(scope="package")
+def live_server(django_db_setup) -> Iterator:
     """pytest-django's live server, bound to 127.0.0.1 and with static files
     served by the project's own WhiteNoise middleware.
 
@@ -75,20 +71,35 @@ def live_server(request) -> Iterator:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
+    """Debian's Chromium, for the tests of this package only.
+
+    Playwright's sync API keeps an event loop running in the main thread while
+    it is started, and Django refuses ORM calls (the test data, the database
+    flush) from a thread with a running loop unless told. The switch is on only
+    while Playwright runs, so async tests elsewhere keep Django's check.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"Chromium is not installed at {CHROMIUM} (make system installs it)"
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -177,9 +177,15 @@ def test_first_visit_to_a_text_lesson_stays_within_60_kb(live_server, demo, phon
     [
         # The server-side session ended (expiry, sign-out elsewhere); the CSRF
         # cookie, which lives a year, is still there.
-        pytest.param(("sessionid",), id="session-expired"),
+        pytest.param(
+            ("sessionid",),
+            id="session-expired",
+        ),
         # The phone's browser data was cleared: no session, no CSRF cookie.
-        pytest.param(None, id="all-cookies-cleared"),
+        pytest.param(
+            None,
+            id="all-cookies-cleared",
+        ),
     ],
 )
 def test_answer_after_the_session_expired_asks_to_sign_in_again(
@@ -206,13 +212,15 @@ def test_answer_after_the_session_expired_asks_to_sign_in_again(
         block.locator("button").first.click()
     status = answered.value.status
 
-    # Either the page goes to the sign-in form, or it says so with a link to it;
-    # what it must not do is look as if nothing happened.
+    # The page goes to the sign-in form, or links to it, or the block says to
+    # sign in ("đăng nhập"); what it must not do is look as if nothing happened.
     try:
         page.wait_for_function(
-            "() => location.pathname.startsWith('/accounts/login/')"
-            " || [...document.querySelectorAll('main a[href^=\"/accounts/login/\"]')]"
-            "      .some(a => a.offsetParent !== null)",
+            """() => location.pathname.startsWith('/accounts/login/')
+                || [...document.querySelectorAll('main a[href^="/accounts/login/"]')]
+                     .some(a => a.offsetParent !== null)
+                || [...document.querySelectorAll('main [data-block-error]')]
+                     .some(e => /đăng nhập/i.test(e.textContent))""",
             timeout=5_000,
         )
     except PlaywrightTimeout:

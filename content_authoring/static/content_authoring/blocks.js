@@ -8,7 +8,9 @@
     return form && form.querySelector("[data-block-error]");
   }
   document.addEventListener("htmx:beforeSwap", function (e) {
-    var status = e.detail.xhr.status, target = box(e.detail.elt);
+    // htmx sets detail.elt to the swap target; the form that asked is requestConfig.elt.
+    var asker = (e.detail.requestConfig && e.detail.requestConfig.elt) || e.detail.elt;
+    var status = e.detail.xhr.status, target = box(asker);
     if (!target) return;
     if (status >= 400 && status < 500) {
       e.detail.shouldSwap = true;
