@@ -62,12 +62,7 @@ def course_list_for_catalog(
 
 def course_get_for_user(*, user: AnyUser, slug: str) -> Course | None:
     """A published course, or a draft for those who manage it."""
-    course = (
-        Course.objects.select_related("program")
-        .prefetch_related("prerequisites")
-        .filter(slug=slug)
-        .first()
-    )
+    course = Course.objects.select_related("program").filter(slug=slug).first()
     if course is None:
         return None
     if course.is_published or course_can_manage(user=user, course=course):
@@ -147,10 +142,20 @@ def lesson_progress_map(*, user: AnyUser, course: Course) -> dict[int, float]:
     return {lesson_id: completed[lesson_id] / n for lesson_id, n in totals.items()}
 
 
+_UNSET = object()
+
+
 def lesson_get_for_user(
-    *, user: AnyUser, course: Course, lesson_id: int
+    *,
+    user: AnyUser,
+    course: Course,
+    lesson_id: int,
+    enrollment: Enrollment | None | object = _UNSET,
 ) -> Lesson | None:
-    """The lesson if the user may open it: enrolled learners see published ones."""
+    """The lesson if the user may open it: enrolled learners see published ones.
+
+    Pass the user's ``enrollment`` (or None) when the caller already has it.
+    """
     lesson = (
         Lesson.objects.select_related("module", "course")
         .filter(pk=lesson_id, course=course)
@@ -164,30 +169,37 @@ def lesson_get_for_user(
         course.is_published and lesson.status == PublishStatus.PUBLISHED
     ):
         return None
-    enrolled = Enrollment.objects.filter(
-        user=user, course=course, status=Enrollment.Status.ACTIVE
-    ).exists()
-    return lesson if enrolled else None
+    if enrollment is _UNSET:
+        enrollment = enrollment_for(user=user, course=course)
+    active = isinstance(enrollment, Enrollment) and (
+        enrollment.status == Enrollment.Status.ACTIVE
+    )
+    return lesson if active else None
 
 
-def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+@dataclass(frozen=True)
+class LessonLink:
+    id: int
+    title: str
+
+
+def lesson_neighbours(*, lesson: Lesson) -> tuple[LessonLink | None, LessonLink | None]:
     """Previous and next published lessons of the course, in outline order."""
-    ordered = list(
-        Lesson.objects.filter(
+    ordered = [
+        LessonLink(id=pk, title=title)
+        for pk, title in Lesson.objects.filter(
             course_id=lesson.course_id, status=PublishStatus.PUBLISHED
         )
         .order_by("module__position", "module_id", "position", "id")
-        .values_list("id", flat=True)
-    )
-    if lesson.pk not in ordered:
+        .values_list("id", "title")
+    ]
+    ids = [link.id for link in ordered]
+    if lesson.pk not in ids:
         return None, None
-    i = ordered.index(lesson.pk)
-    prev_id = ordered[i - 1] if i > 0 else None
-    next_id = ordered[i + 1] if i + 1 < len(ordered) else None
-    found = Lesson.objects.in_bulk([x for x in (prev_id, next_id) if x])
-    return found.get(prev_id) if prev_id else None, found.get(
-        next_id
-    ) if next_id else None
+    i = ids.index(lesson.pk)
+    previous = ordered[i - 1] if i > 0 else None
+    following = ordered[i + 1] if i + 1 < len(ordered) else None
+    return previous, following
 
 
 def enrollments_for_home(*, user: User) -> QuerySet[Enrollment]:

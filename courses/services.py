@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -219,21 +220,35 @@ def _active_enrollment(*, user: User, course_id: int, lock: bool = False) -> Enr
     return enrollment
 
 
-def lesson_visit_record(*, user: User, lesson: Lesson) -> LessonVisit | None:
-    """Log a visit and remember it for "continue where you left off"."""
-    enrollment = (
-        Enrollment.objects.filter(
-            user=user, course_id=lesson.course_id, status=Enrollment.Status.ACTIVE
+VISIT_GAP = timedelta(minutes=30)
+
+
+def lesson_visit_record(
+    *, user: User, lesson: Lesson, enrollment: Enrollment | None = None
+) -> LessonVisit | None:
+    """Log a visit and remember the lesson for "continue where you left off".
+
+    Views within ``VISIT_GAP`` of the last one (a reload, the next block) extend
+    that visit rather than start a new one. Trainers previewing and
+    administrators leave no trace.
+    """
+    if enrollment is None:
+        enrollment = (
+            Enrollment.objects.filter(user=user, course_id=lesson.course_id)
+            .only("id", "status")
+            .first()
         )
-        .only("id")
-        .first()
-    )
-    if enrollment is None:  # trainers previewing, administrators
+    if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
         return None
     now = timezone.now()
     Enrollment.objects.filter(pk=enrollment.pk).update(
         last_lesson=lesson, last_activity_at=now
     )
+    extended = LessonVisit.objects.filter(
+        user=user, lesson=lesson, last_seen_at__gte=now - VISIT_GAP
+    ).update(last_seen_at=now)
+    if extended:
+        return None
     return LessonVisit.objects.create(user=user, lesson=lesson)
 
 

@@ -117,18 +117,19 @@ def course_continue(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def lesson_detail(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
     course = _course_or_404(request, slug)
+    user = _user(request)
+    enrollment = selectors.enrollment_for(user=user, course=course)
     lesson = selectors.lesson_get_for_user(
-        user=_user(request), course=course, lesson_id=lesson_id
+        user=user, course=course, lesson_id=lesson_id, enrollment=enrollment
     )
     if lesson is None:
-        if selectors.enrollment_for(user=_user(request), course=course) is None:
+        if enrollment is None or enrollment.status != Enrollment.Status.ACTIVE:
             messages.error(request, _("Enroll in the course to open its lessons."))
             return redirect("courses:detail", slug=course.slug)
         raise Http404(_("No such lesson."))
-    services.lesson_visit_record(user=_user(request), lesson=lesson)
-    rendered = lesson_render(request=request, user=_user(request), lesson=lesson)
+    services.lesson_visit_record(user=user, lesson=lesson, enrollment=enrollment)
+    rendered = lesson_render(request=request, user=user, lesson=lesson)
     previous, following = selectors.lesson_neighbours(lesson=lesson)
-    enrollment = selectors.enrollment_for(user=_user(request), course=course)
     return render(
         request,
         "courses/lesson_detail.html",

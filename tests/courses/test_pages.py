@@ -179,3 +179,30 @@ def test_language_switch_is_remembered_on_the_profile(client, learner):
     client.cookies.clear()
     client.force_login(learner)
     assert "Course catalog" in client.get(reverse("courses:catalog")).content.decode()
+
+
+def test_reloading_a_lesson_extends_the_visit_instead_of_logging_another(
+    client, learner
+):
+    from courses.models import LessonVisit
+
+    course = make_course(lessons=2)
+    enroll(learner, course)
+    client.force_login(learner)
+    client.get(_lesson_url(course))
+    client.get(_lesson_url(course))
+    client.get(_lesson_url(course, 1))
+    assert LessonVisit.objects.filter(user=learner).count() == 2
+
+
+def test_pending_learner_is_sent_to_the_course_page(client, learner):
+    from courses.models import Enrollment
+
+    course = make_course()
+    Enrollment.objects.create(
+        user=learner, course=course, status="pending", source="self"
+    )
+    client.force_login(learner)
+    response = client.get(_lesson_url(course))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:detail", args=[course.slug])
