@@ -90,6 +90,11 @@ class LessonEntry:
 class ModuleEntry:
     module: Module
     lessons: list[LessonEntry] = field(default_factory=list)
+    progress: float = 0.0  # share of the module's required blocks completed
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
 
 
 def course_outline(
@@ -106,40 +111,60 @@ def course_outline(
             queryset=Lesson.objects.filter(lesson_filter).order_by("position", "id"),
         )
     )
-    per_lesson: dict[int, float] = {}
-    if user.is_authenticated:
-        per_lesson = lesson_progress_map(user=user, course=course)
-    return [
-        ModuleEntry(
-            module=m,
-            lessons=[
-                LessonEntry(lesson=le, progress=per_lesson.get(le.pk, 0.0))
-                for le in m.lessons.all()
-            ],
+    counts = _lesson_block_counts(user=user, course=course)
+    outline = []
+    for m in modules:
+        lessons = m.lessons.all()
+        done = sum(counts.get(le.pk, (0, 0))[0] for le in lessons)
+        total = sum(counts.get(le.pk, (0, 0))[1] for le in lessons)
+        outline.append(
+            ModuleEntry(
+                module=m,
+                lessons=[
+                    LessonEntry(lesson=le, progress=_share(counts.get(le.pk)))
+                    for le in lessons
+                ],
+                progress=done / total if total else 0.0,
+            )
         )
-        for m in modules
-    ]
+    return outline
 
 
-def lesson_progress_map(*, user: AnyUser, course: Course) -> dict[int, float]:
-    """Share of each lesson's required blocks the user completed."""
+def _share(count: tuple[int, int] | None) -> float:
+    return count[0] / count[1] if count and count[1] else 0.0
+
+
+def _lesson_block_counts(
+    *, user: AnyUser, course: Course
+) -> dict[int, tuple[int, int]]:
+    """(completed, total) required blocks per lesson for the user; two queries."""
     from content_authoring.selectors import course_counted_blocks
 
     counted = course_counted_blocks(course_id=course.pk)
-    if not counted or not user.is_authenticated:
+    if not counted:
         return {}
-    done = set(
-        BlockSummary.objects.filter(
-            user=user, course=course, completed_at__isnull=False
-        ).values_list("block_id", flat=True)
-    )
+    done: set[int] = set()
+    if user.is_authenticated:
+        done = set(
+            BlockSummary.objects.filter(
+                user=user, course=course, completed_at__isnull=False
+            ).values_list("block_id", flat=True)
+        )
     totals: dict[int, int] = defaultdict(int)
     completed: dict[int, int] = defaultdict(int)
     for block in counted:
         totals[block.lesson_id] += 1
         if block.id in done:
             completed[block.lesson_id] += 1
-    return {lesson_id: completed[lesson_id] / n for lesson_id, n in totals.items()}
+    return {lesson_id: (completed[lesson_id], n) for lesson_id, n in totals.items()}
+
+
+def lesson_progress_map(*, user: AnyUser, course: Course) -> dict[int, float]:
+    """Share of each lesson's required blocks the user completed."""
+    if not user.is_authenticated:
+        return {}
+    counts = _lesson_block_counts(user=user, course=course)
+    return {lesson_id: _share(count) for lesson_id, count in counts.items()}
 
 
 _UNSET = object()

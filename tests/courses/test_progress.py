@@ -199,3 +199,21 @@ def test_one_learners_results_do_not_move_anothers_progress(learner):
     )
     theirs.refresh_from_db()
     assert theirs.progress == 0
+
+
+def test_lesson_and_module_progress_derive_from_block_summaries(learner):
+    from courses.selectors import course_outline
+
+    course = make_course(lessons=2)
+    enroll(learner, course)
+    first_lesson_html = (
+        Block.objects.filter(lesson__course=course, graded=False)
+        .order_by("lesson__position")
+        .first()
+    )
+    services.block_result_record(
+        user=learner, block_id=first_lesson_html.pk, submission_id=uuid.uuid4()
+    )
+    (module,) = course_outline(user=learner, course=course)
+    assert [entry.percent for entry in module.lessons] == [50, 0]
+    assert module.percent == 25
