@@ -20,7 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "lms.apps.StaticFilesConfig",
     "django.contrib.humanize",
     "channels",
     "rest_framework",
