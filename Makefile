@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-core fonts-sil-andika fonts-sil-charis ge
 PYTHON_312 = $(shell for c in python3.14 python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 
-.PHONY: help demo test setup system venv node lint lock serve ci
+.PHONY: help demo test setup system venv node lint lock messages
 
 help:
 	@echo "make demo   set up and serve the platform with demo data on http://127.0.0.1:$(PORT)"
@@ -61,3 +61,9 @@ lint: venv
 # Re-resolve requirements.lock from pyproject.toml (needs network to PyPI).
 lock: venv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 -q -o requirements.lock
+
+# Refresh every app's Vietnamese catalog from the code. No fuzzy matching: a
+# guessed translation from a similar message is worse than none.
+messages: venv
+	for app in lms courses content_authoring; do \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-fuzzy-matching -v 0); done
