@@ -227,6 +227,27 @@ COURSES: list[dict] = [
                         ],
                     ),
                     (
+                        "Đào hố và trồng cây",
+                        [
+                            _html(
+                                "<p>Đào hố trước khi trồng 1 tháng, để lớp đất mặt riêng. "
+                                "Trộn đất mặt với 10–15 kg phân chuồng hoai và 0,5 kg lân, "
+                                "lấp lại hố rồi mới trồng cây khi đất đủ ẩm đầu mùa mưa.</p>"
+                            ),
+                            {
+                                "type": "image",
+                                "src": "/static/lms/demo/ho-trong-ca-phe.svg",
+                                "alt": "Mặt cắt hố trồng cà phê: rộng 60 cm, sâu 60 cm, đáy hố có lớp phân chuồng hoai.",
+                                "caption": "Hố trồng 60 × 60 × 60 cm, bón lót phân chuồng hoai.",
+                            },
+                            _mcq(
+                                "Hố trồng cà phê nên sâu bao nhiêu?",
+                                ["20 cm", "60 cm", "2 m"],
+                                [1],
+                            ),
+                        ],
+                    ),
+                    (
                         "Ghép cải tạo vườn già",
                         [
                             _html(
