@@ -66,4 +66,4 @@ lock: venv
 # guessed translation from a similar message is worse than none.
 messages: venv
 	for app in lms courses content_authoring; do \
-		(cd $$app && ../$(PY) ../manage.py makemessages -l vi --no-fuzzy-matching -v 0); done
+		(cd $$app && ../$(PY) ../manage.py makemessages -l vi -v 0); done

@@ -216,7 +216,16 @@ def _answered(request: HttpRequest, usage_id: int, result: dict) -> HttpResponse
         rendered = selectors.block_render(
             request=request, user=_user(request), block_id=usage_id, return_url=back
         )
-        return HttpResponse(rendered.html if rendered else "")
+        if rendered is None:
+            return HttpResponse("")
+        # The page's course progress bar moves with the answer (htmx out-of-band).
+        progress = selectors.lesson_progress(
+            user=_user(request), lesson_id=rendered.block.lesson_id
+        )
+        oob = render_to_string(
+            "content_authoring/_course_progress_oob.html", {"progress": progress}
+        )
+        return HttpResponse(rendered.html + oob)
     if back:
         return HttpResponseRedirect(f"{back.split('#')[0]}#block-{usage_id}")
     rendered = selectors.block_render(

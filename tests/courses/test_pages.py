@@ -206,3 +206,20 @@ def test_pending_learner_is_sent_to_the_course_page(client, learner):
     response = client.get(_lesson_url(course))
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:detail", args=[course.slug])
+
+
+def test_answering_on_the_lesson_page_moves_the_course_progress_bar(client, learner):
+    course = make_course(lessons=2)
+    enroll(learner, course)
+    client.force_login(learner)
+    page = client.get(_lesson_url(course)).content.decode()
+    assert 'id="course-progress" max="100" value="0"' in page
+    mcq = Block.objects.filter(lesson__course=course, graded=True).first()
+    answer = client.post(
+        reverse("content_authoring:block_handler", args=[mcq.pk, "submit"]),
+        {"submission_id": str(uuid.uuid4()), "selected": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'id="course-progress" hx-swap-oob="true" max="100" value="25"' in body
