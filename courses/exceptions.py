@@ -27,6 +27,23 @@ class AlreadyRequested(EnrollmentRefused):
     default_message = _("Your request is waiting for a trainer's approval.")
 
 
+class WrongRole(EnrollmentRefused):
+    code = "wrong_role"
+    default_message = _("Only learners enroll in courses.")
+
+
+class CourseClosed(EnrollmentRefused):
+    code = "course_closed"
+    default_message = _("This course is not open yet.")
+
+
+class CohortOnly(EnrollmentRefused):
+    code = "cohort_only"
+    default_message = _(
+        "This course enrolls whole cohorts; ask your trainer or administrator."
+    )
+
+
 class PrerequisiteMissing(EnrollmentRefused):
     code = "prerequisite_missing"
 
@@ -45,8 +62,11 @@ class NotEnrolled(PermissionDenied):
 __all__ = [
     "AlreadyEnrolled",
     "AlreadyRequested",
+    "CohortOnly",
+    "CourseClosed",
     "EnrollmentRefused",
     "NotEnrolled",
     "PermissionDenied",
     "PrerequisiteMissing",
+    "WrongRole",
 ]

@@ -17,9 +17,11 @@ from courses import selectors
 from courses.exceptions import (
     AlreadyEnrolled,
     AlreadyRequested,
-    EnrollmentRefused,
+    CohortOnly,
+    CourseClosed,
     NotEnrolled,
     PrerequisiteMissing,
+    WrongRole,
 )
 from courses.models import (
     Attempt,
@@ -81,13 +83,11 @@ def _missing_prerequisites(*, user: User, course: Course) -> list[str]:
 def enrollment_request(*, user: User, course: Course) -> Enrollment:
     """A learner enrolls (open course) or asks to (approval course)."""
     if not user.is_authenticated or user.role != Role.LEARNER:
-        raise EnrollmentRefused(_("Only learners enroll in courses."))
+        raise WrongRole()
     if not course.is_published:
-        raise EnrollmentRefused(_("This course is not open yet."))
+        raise CourseClosed()
     if course.enrollment_mode == EnrollmentMode.COHORT:
-        raise EnrollmentRefused(
-            _("This course enrolls whole cohorts; ask your trainer or administrator.")
-        )
+        raise CohortOnly()
     existing = (
         Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     )

@@ -60,14 +60,16 @@ def test_missing_prerequisite_is_refused_with_the_course_to_take_first(as_learne
 def test_trainer_cannot_enroll_as_a_learner(as_trainer, db):
     course = make_course()
     response = as_trainer.post(LIST, {"course": course.slug}, format="json")
-    refused(response, 403, "refused")
+    refused(response, 403, "wrong_role")
     assert not Enrollment.objects.exists()
 
 
 def test_cohort_only_course_refuses_self_enrollment(as_learner, db):
     course = make_course(enrollment_mode=EnrollmentMode.COHORT)
     refused(
-        as_learner.post(LIST, {"course": course.slug}, format="json"), 403, "refused"
+        as_learner.post(LIST, {"course": course.slug}, format="json"),
+        403,
+        "cohort_only",
     )
 
 
