@@ -25,4 +25,8 @@ class CatalogFilterForm(forms.Form):
 
 
 class CohortEnrollForm(forms.Form):
-    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.all())
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.all(),
+        empty_label=_("Choose a cohort"),
+    )
