@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework.test import APIClient
 
-# The API answers an anonymous client 403 (session authentication comes first
-# and sends no WWW-Authenticate challenge) or 401 (token first); both refuse.
-NOT_SIGNED_IN = (401, 403)
+# Token authentication comes first, so an anonymous client gets 401 with a
+# WWW-Authenticate challenge.
+NOT_SIGNED_IN = (401,)
 
 
 def client_for(user=None) -> APIClient:

@@ -119,3 +119,11 @@ def test_private_endpoints_refuse_anonymous(anon, db, method, path):
     response = getattr(anon, method)(path, format="json")
     assert response.status_code in NOT_SIGNED_IN
     assert response.json()["code"] == "not_authenticated" or path == "/api/me/"
+
+
+def test_anonymous_call_is_challenged_with_401_and_www_authenticate(db):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/enrollments/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
