@@ -297,3 +297,19 @@ def test_mark_as_done_unknown_lesson_is_404(client_for, enrolled):
         "/blocks/lessons/999999/viewed/", {"submission_id": str(uuid.uuid4())}, **HTMX
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "public/../__init__.py",
+        "public/./x.css",
+        "runtime.py",
+        "../../lms/settings/env.py",
+    ],
+)
+def test_block_resources_outside_public_are_not_served(client, uri):
+    from django.urls import reverse
+
+    url = reverse("content_authoring:block_resource", args=["html", uri])
+    assert client.get(url).status_code == 404
