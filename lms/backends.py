@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 
 from lms.models import User
+from lms.services import normalise_phone
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -13,14 +14,12 @@ class UsernameOrPhoneBackend(ModelBackend):
         if not username or not password:
             return None
         login = username.strip()
-        phone = login.replace(" ", "").replace(".", "")
-        if phone.startswith("+84"):
-            phone = "0" + phone[3:]
-        user = (
-            User.objects.filter(Q(username=login) | (Q(phone=phone) & ~Q(phone="")))
-            .order_by("id")
-            .first()
-        )
+        match = Q(username=login)
+        # The same normalisation as the people import, so "+84 912 345 678"
+        # finds the person imported as 0912345678.
+        if phone := normalise_phone(login):
+            match |= Q(phone=phone)
+        user = User.objects.filter(match).order_by("id").first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing leak
             return None
