@@ -30,6 +30,8 @@ class BlockPlacement:
     required: bool
     graded: bool
     weight: float
+    # Whether learners can reach it: its lesson and course are published.
+    published: bool = True
 
 
 def _placement(row: dict) -> BlockPlacement:
@@ -41,6 +43,8 @@ def _placement(row: dict) -> BlockPlacement:
         required=row["required"],
         graded=row["graded"],
         weight=row["weight"],
+        published=row.get("lesson__status", "published") == "published"
+        and row.get("lesson__course__status", "published") == "published",
     )
 
 
@@ -56,7 +60,11 @@ _FIELDS = (
 
 
 def block_placement(*, block_id: int) -> BlockPlacement | None:
-    row = Block.objects.filter(pk=block_id).values(*_FIELDS).first()
+    row = (
+        Block.objects.filter(pk=block_id)
+        .values(*_FIELDS, "lesson__status", "lesson__course__status")
+        .first()
+    )
     return _placement(row) if row else None
 
 
@@ -124,7 +132,9 @@ def lesson_render(
         user=user, request=request, return_url=request.get_full_path()
     )
     _prime(runtime, user=user, blocks=blocks)
-    summaries = _summaries(user=user, block_ids=[b.pk for b in blocks])
+    summaries = course_selectors.block_summaries_for_user(
+        user=user, block_ids=[b.pk for b in blocks]
+    )
     page = Fragment()
     if blocks:
         # blocks.js also serves the lesson's "mark as done" form.
@@ -152,7 +162,9 @@ def block_render(
     runtime = BlockRuntime(user=user, request=request, return_url=return_url)
     _prime(runtime, user=user, blocks=[block])
     fragment, available = runtime.render_usage(block.pk, "student_view", {})
-    summary = _summaries(user=user, block_ids=[block.pk]).get(block.pk)
+    summary = course_selectors.block_summaries_for_user(
+        user=user, block_ids=[block.pk]
+    ).get(block.pk)
     return _rendered(block, fragment, available, summary)
 
 
@@ -173,10 +185,6 @@ def _prime(runtime: BlockRuntime, *, user: User, blocks: list[Block]) -> None:
     )
 
 
-def _summaries(*, user: User, block_ids: list[int]) -> dict[int, BlockSummary]:
-    return course_selectors.block_summaries_for_user(user=user, block_ids=block_ids)
-
-
 def _rendered(
     block: Block, fragment: Fragment, available: bool, summary: BlockSummary | None
 ) -> RenderedBlock:
@@ -195,7 +203,9 @@ def completed_block_ids(*, user: User, block_ids: list[int]) -> set[int]:
     """Which of ``block_ids`` the user has completed."""
     return {
         block_id
-        for block_id, s in _summaries(user=user, block_ids=block_ids).items()
+        for block_id, s in course_selectors.block_summaries_for_user(
+            user=user, block_ids=block_ids
+        ).items()
         if s.completed_at
     }
 

@@ -298,11 +298,7 @@ def block_result_record(
         enrollment = _active_enrollment(
             user=user, course_id=placement.course_id, lock=True
         )
-        if not Lesson.objects.filter(
-            pk=placement.lesson_id,
-            status=PublishStatus.PUBLISHED,
-            course__status=PublishStatus.PUBLISHED,
-        ).exists():
+        if not placement.published:
             raise PermissionDenied(_("This lesson is not published."))
         seen = (
             Attempt.objects.filter(user=user, submission_id=submission)

@@ -217,3 +217,16 @@ def test_lesson_and_module_progress_derive_from_block_summaries(learner):
     (module,) = course_outline(user=learner, course=course)
     assert [entry.percent for entry in module.lessons] == [50, 0]
     assert module.percent == 25
+
+
+def test_course_taken_back_to_draft_does_not_record(learner):
+    course = make_course()
+    enroll(learner, course)
+    course.status = "draft"
+    course.save()
+    html, _mcq = _blocks(course)
+    with pytest.raises(PermissionDenied):
+        services.block_result_record(
+            user=learner, block_id=html.pk, submission_id=uuid.uuid4()
+        )
+    assert not Attempt.objects.exists()
