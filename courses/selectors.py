@@ -102,7 +102,8 @@ def course_outline(
 ) -> list[ModuleEntry]:
     """Modules and lessons in order, each lesson with the user's progress.
 
-    Three queries whatever the size of the course.
+    Four queries whatever the size of the course: modules, lessons, the
+    counted blocks and the user's completed blocks.
     """
     lesson_filter = Q() if drafts else Q(status=PublishStatus.PUBLISHED)
     modules = Module.objects.filter(course=course).prefetch_related(

@@ -211,9 +211,10 @@ def enrollment_create_for_cohort(
 def _active_enrollment(*, user: User, course_id: int, lock: bool = False) -> Enrollment:
     qs = Enrollment.objects.filter(
         user=user, course_id=course_id, status=Enrollment.Status.ACTIVE
-    )
+    ).select_related("course")
     if lock:
-        qs = qs.select_for_update()
+        # Lock the learner's enrollment row only, not the course everyone shares.
+        qs = qs.select_for_update(of=("self",))
     enrollment = qs.first()
     if enrollment is None:
         raise NotEnrolled(_("Enroll in the course first."))
@@ -354,7 +355,7 @@ def enrollment_progress_refresh(*, enrollment: Enrollment) -> Enrollment:
     yet answered counts as 0). The course completes when every required block is
     done and the score reaches the pass mark.
     """
-    course = Course.objects.only("id", "pass_mark").get(pk=enrollment.course_id)
+    course = enrollment.course  # loaded with the enrollment by the callers' lock
     counted = content_selectors.course_counted_blocks(course_id=course.pk)
     summaries = {
         s.block_id: s
@@ -408,7 +409,11 @@ def course_progress_recompute(*, course_id: int) -> int:
         course_id=course_id, status=Enrollment.Status.ACTIVE
     ).values_list("id", flat=True):
         with transaction.atomic():
-            enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            enrollment = (
+                Enrollment.objects.select_related("course")
+                .select_for_update(of=("self",))
+                .get(pk=enrollment_id)
+            )
             enrollment_progress_refresh(enrollment=enrollment)
         refreshed += 1
     return refreshed
