@@ -60,3 +60,20 @@ def test_draft_course_page_is_hidden_from_learners_but_shown_to_its_trainer(
     assert client.get(reverse("courses:detail", args=[course.slug])).status_code == 404
     client.force_login(trainer)
     assert client.get(reverse("courses:detail", args=[course.slug])).status_code == 200
+
+
+def test_course_trainer_publishes_and_another_trainer_is_refused(trainer):
+    from django.core.exceptions import PermissionDenied
+
+    from courses.services import course_publish
+    from lms.models import Role
+    from tests.factories import make_user
+
+    course = make_course(status="draft", trainers=(trainer,))
+    with pytest.raises(PermissionDenied):
+        course_publish(actor=make_user(Role.TRAINER), course=course)
+    course.refresh_from_db()
+    assert course.status == "draft"
+    course_publish(actor=trainer, course=course)
+    course.refresh_from_db()
+    assert course.status == "published" and course.published_at is not None
