@@ -8,9 +8,11 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 if not env.DATABASE_URL:
-    DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    }
+    # A file, configured as in the local demo (WAL, IMMEDIATE transactions, a busy
+    # timeout), so that tests of concurrent requests see what Daphne and the
+    # worker see; shared-cache in-memory SQLite locks whole tables instead.
+    DATABASES = {"default": env.database()}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -49,3 +49,6 @@ def test_database_is_the_configured_one():
     from django.db import connection
 
     assert connection.vendor == ("postgresql" if env.DATABASE_URL else "sqlite")
+    if connection.vendor == "sqlite":
+        # A file like the demo's: concurrency tests mean nothing in memory.
+        assert "memory" not in str(connection.settings_dict["NAME"])
