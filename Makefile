@@ -37,7 +37,7 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP)
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 node: node_modules/.package-lock.json
 

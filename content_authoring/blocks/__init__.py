@@ -147,3 +147,30 @@ class AnswerableBlock:
     ) -> dict:
         """The same dict for an answer recorded earlier (a resent submission)."""
         raise NotImplementedError
+
+
+# --- authoring ---------------------------------------------------------------------
+
+
+class AuthorableBlock:
+    """A block with a server-rendered editing form (its "author view").
+
+    ``studio_view(context)`` returns a fragment of form controls for the
+    block's content and settings, filled with the current (draft) values: no
+    ``<form>`` element and no buttons. The authoring page wraps it in its own
+    form (CSRF, save button) and posts it to the authoring service, which
+    calls :meth:`author_parse` and then ``services.block_fields_clean``, so
+    the block's ``validate()`` still has the last word.
+
+    Blocks without this mixin (third-party XBlocks) are edited with a generic
+    form built from their content- and settings-scoped fields.
+    """
+
+    def author_parse(self, data) -> dict[str, Any]:
+        """Field values from the posted form (a ``QueryDict``).
+
+        Raise ``ValidationError`` (a dict keyed by field name where possible)
+        for input that cannot be read at all; leave rules about the values to
+        ``validate()``.
+        """
+        raise NotImplementedError

@@ -62,3 +62,8 @@ def database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
+
+
+# Lets several test runs share one checkout (each gets its own database file
+# and media folder): LMS_TEST_TAG=h5p pytest ...
+TEST_TAG = os.environ.get("LMS_TEST_TAG", "").strip()

@@ -6,13 +6,16 @@ from .base import BASE_DIR, env
 # Tasks run inline in unit tests; the worker itself is exercised by its own test.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+_TAG = f"-{env.TEST_TAG}" if env.TEST_TAG else ""
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_TAG}"
 if not env.DATABASE_URL:
     # A file, configured as in the local demo (WAL, IMMEDIATE transactions, a busy
     # timeout), so that tests of concurrent requests see what Daphne and the
     # worker see; shared-cache in-memory SQLite locks whole tables instead.
     DATABASES = {"default": env.database()}
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db{_TAG}.sqlite3")
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
