@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,10 +13,16 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 from xblock.validation import ValidationMessage
 
-from content_authoring.blocks import SanitizedHtml, language_tag, render_view
+from content_authoring.blocks import (
+    AuthorableBlock,
+    SanitizedHtml,
+    language_tag,
+    render_view,
+)
+from lms.text import canonical
 
 
-class HtmlBlock(XBlock):
+class HtmlBlock(AuthorableBlock, XBlock):
     """Formatted text, links, images and tables; never scripts.
 
     The HTML is sanitised with nh3 when it is saved and again when it is shown.
@@ -51,6 +59,19 @@ class HtmlBlock(XBlock):
                 "lang": language_tag(self.lang),
             },
         )
+
+    def studio_view(self, context: dict | None = None) -> Fragment:
+        return render_view(
+            self, "content_authoring/blocks/author/html.html", {"block": self}
+        )
+
+    def author_parse(self, data) -> dict[str, Any]:
+        # Sanitised by the field when the service sets it.
+        return {
+            "display_name": canonical((data.get("display_name") or "").strip()),
+            "html": canonical(data.get("html") or ""),
+            "lang": (data.get("lang") or "").strip(),
+        }
 
     def validate(self):
         validation = super().validate()

@@ -22,15 +22,17 @@ from xblock.validation import ValidationMessage
 from content_authoring.blocks import (
     BLOCKS_JS,
     AnswerableBlock,
+    AuthorableBlock,
     fresh_submission_id,
     language_tag,
     render_view,
 )
+from lms.text import canonical
 
 _WHOLE_NUMBER = re.compile(r"\d{1,6}", re.ASCII)
 
 
-class MultipleChoiceBlock(AnswerableBlock, XBlock):
+class MultipleChoiceBlock(AnswerableBlock, AuthorableBlock, XBlock):
     """One question, several choices, one or more right answers.
 
     A learner scores 1 for exactly the right set of choices and 0 otherwise,
@@ -212,6 +214,51 @@ class MultipleChoiceBlock(AnswerableBlock, XBlock):
             "score": score,
             "max_score": max_score,
             "feedback_html": self._feedback_html(selected, correct),
+        }
+
+    # Authoring -----------------------------------------------------------------
+
+    def studio_view(self, context: dict | None = None) -> Fragment:
+        right = self._right()
+        rows = [
+            {"index": i, "text": text, "right": i in right}
+            for i, text in enumerate(self._choices())
+        ]
+        # Empty rows to add choices without JavaScript; empty rows are dropped.
+        start = len(rows)
+        rows += [
+            {"index": start + n, "text": "", "right": False}
+            for n in range(max(2, 4 - start))
+        ]
+        return render_view(
+            self,
+            "content_authoring/blocks/author/mcq.html",
+            {"block": self, "rows": rows},
+        )
+
+    def author_parse(self, data) -> dict[str, Any]:
+        """``choice`` rows in order, ``correct`` naming rows by their number."""
+        texts = [canonical(t.strip()) for t in data.getlist("choice")]
+        ticked: set[int] = set()
+        for value in data.getlist("correct"):
+            if not _WHOLE_NUMBER.fullmatch(value.strip()):
+                raise ValidationError({"correct": _("Tick the right choices.")})
+            ticked.add(int(value.strip()))
+        choices: list[str] = []
+        correct: list[int] = []
+        for row, text in enumerate(texts):
+            if not text:
+                continue
+            if row in ticked:
+                correct.append(len(choices))
+            choices.append(text)
+        return {
+            "display_name": canonical((data.get("display_name") or "").strip()),
+            "question": canonical((data.get("question") or "").strip()),
+            "choices": choices,
+            "correct": correct,
+            "multiple": data.get("multiple") in ("on", "true", "1"),
+            "lang": (data.get("lang") or "").strip(),
         }
 
     def validate(self):
