@@ -12,6 +12,14 @@ A usage id (and a definition id) is ``str(Block.pk)``. Block classes are found
 through the ``xblock.v1`` entry points, so a third-party XBlock installed from
 PyPI loads exactly as the built-in ones do. Asides are switched off.
 
+A block class that ``needs`` a service this runtime does not offer (see
+:data:`PROVIDED_SERVICES`) is not built: its place in the lesson, and in the
+authoring page, shows a message naming the service (:func:`block_type_check`).
+Blocks whose fragment asks for ``initialize_js`` are wrapped the way XBlock's
+JavaScript runtime expects (``data-init``, ``data-runtime-class``, the JSON
+init arguments) and bring ``xblock-runtime.js`` (and jQuery, for third-party
+blocks) onto the page.
+
 Results reach ``courses`` through :meth:`BlockRuntime.publish`: "grade" and
 "completion" events call ``courses.services.block_result_record`` with the
 submission id the request carried, so a retry counts once.
@@ -27,12 +35,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 import webob
 import webob.multidict
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -41,6 +53,7 @@ from django.utils import formats, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from web_fragments.fragment import Fragment, FragmentResource
 from xblock.core import XBlock
 from xblock.exceptions import InvalidScopeError, NoSuchDefinition, NoSuchUsage
@@ -55,12 +68,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How long the answer to a handler call is kept for a resend of the same call.
+HANDLED_CALL_SECONDS = 24 * 60 * 60
+
 
 class BlockTypeUnavailable(NoSuchUsage):
     """The block's type has no installed XBlock class, or its class failed to load."""
 
     def __init__(self, block_type: str) -> None:
         self.block_type = block_type
+        super().__init__(block_type)
+
+    @property
+    def message(self) -> str:
+        return block_type_check(self.block_type).message
+
+
+class BlockServicesMissing(BlockTypeUnavailable):
+    """The block's class needs services (``XBlock.needs``) this runtime lacks."""
+
+    def __init__(self, block_type: str, missing_services: Iterable[str]) -> None:
+        self.missing_services = tuple(missing_services)
         super().__init__(block_type)
 
 
@@ -343,6 +371,86 @@ class DjangoUserService(UserService):
         return xuser
 
 
+class DjangoSettingsService:
+    """XBlock's "settings" service: a block type's bucket of ``XBLOCK_SETTINGS``.
+
+    As in Open edX, the bucket is named by the block's ``block_settings_key``
+    (else its class name); a deployment sets ``XBLOCK_SETTINGS`` to configure a
+    third-party block without changing its code.
+    """
+
+    def get_settings_bucket(self, block, default: dict | None = None) -> dict:
+        key = getattr(block, "block_settings_key", None) or type(block).__name__
+        buckets = getattr(settings, "XBLOCK_SETTINGS", None) or {}
+        return buckets.get(key, {} if default is None else default)
+
+
+# What every BlockRuntime offers (see BlockRuntime.__init__): a block class that
+# needs anything else cannot run here.
+PROVIDED_SERVICES = frozenset({"field-data", "i18n", "settings", "user"})
+
+
+def missing_services(cls: type[XBlock]) -> tuple[str, ...]:
+    """The services ``cls`` declares with ``XBlock.needs`` that are not provided."""
+    # _combined_services gathers the declarations of the class and its bases.
+    declared: dict[str, str] = getattr(cls, "_combined_services", {})
+    return tuple(
+        sorted(
+            name
+            for name, how in declared.items()
+            if how == "need" and name not in PROVIDED_SERVICES
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockTypeCheck:
+    """Whether a block type can run on this platform, and if not, why."""
+
+    block_type: str
+    available: bool
+    message: str  # empty when available; else what the authoring page shows
+    missing_services: tuple[str, ...] = ()
+
+
+def block_type_check(block_type: str) -> BlockTypeCheck:
+    """Load ``block_type``'s XBlock class and check the services it needs.
+
+    Never raises: a type with no installed class, one whose import fails and
+    one needing services the platform lacks each give ``available=False`` and
+    a message naming the block type (and the missing services).
+    """
+    try:
+        cls = XBlock.load_class(block_type)
+    except Exception:
+        log.warning("Block type %r cannot be loaded", block_type, exc_info=True)
+        return BlockTypeCheck(
+            block_type=block_type,
+            available=False,
+            message=_(
+                "The block type “%(type)s” is not installed on this platform,"
+                " or it failed to load."
+            )
+            % {"type": block_type},
+        )
+    missing = missing_services(cls)
+    if missing:
+        return BlockTypeCheck(
+            block_type=block_type,
+            available=False,
+            message=ngettext(
+                "The block type “%(type)s” needs a service this platform does"
+                " not provide: %(services)s.",
+                "The block type “%(type)s” needs services this platform does"
+                " not provide: %(services)s.",
+                len(missing),
+            )
+            % {"type": block_type, "services": ", ".join(missing)},
+            missing_services=missing,
+        )
+    return BlockTypeCheck(block_type=block_type, available=True, message="")
+
+
 # --- the runtime ---------------------------------------------------------------
 
 
@@ -378,6 +486,7 @@ class BlockRuntime(Runtime):
             services={
                 "field-data": KvsFieldData(self.kvs),
                 "i18n": DjangoI18nService(),
+                "settings": DjangoSettingsService(),
                 "user": DjangoUserService(user),
             },
         )
@@ -388,12 +497,16 @@ class BlockRuntime(Runtime):
 
     def load_block_type(self, block_type: str) -> type[XBlock]:
         try:
-            return XBlock.load_class(block_type, select=self.select)
+            cls = XBlock.load_class(block_type, select=self.select)
         except Exception as exc:
             # A missing entry point, an ambiguous one, or an XBlock whose import
             # fails (a missing dependency): the page shows a message instead.
             log.warning("Block type %r cannot be loaded", block_type, exc_info=True)
             raise BlockTypeUnavailable(block_type) from exc
+        missing = missing_services(cls)
+        if missing:
+            raise BlockServicesMissing(block_type, missing)
+        return cls
 
     def get_block(self, usage_id, for_parent=None) -> XBlock:
         usage_id = str(usage_id)
@@ -421,21 +534,33 @@ class BlockRuntime(Runtime):
         row = self.kvs.block_row(usage_id)
         try:
             block = self.get_block(usage_id)
+        except BlockServicesMissing as exc:
+            return self.render_unavailable(row, view_name, exc.missing_services), False
         except BlockTypeUnavailable:
-            return self.render_unavailable(row), False
+            return self.render_unavailable(row, view_name), False
         try:
             return self.render(block, view_name, context), True
         except Exception:
             log.exception(
                 "Block %s (%s) failed to render %s", row.pk, row.block_type, view_name
             )
-            return self.render_unavailable(row), False
+            return self.render_unavailable(row, view_name), False
 
-    def render_unavailable(self, row: Block) -> Fragment:
+    def render_unavailable(
+        self,
+        row: Block,
+        view_name: str = "student_view",
+        missing_services: tuple[str, ...] = (),
+    ) -> Fragment:
         body = render_to_string(
-            "content_authoring/blocks/unavailable.html", {"block_type": row.block_type}
+            "content_authoring/blocks/unavailable.html",
+            {
+                "block_type": row.block_type,
+                "missing_services": ", ".join(missing_services),
+                "authoring": view_name != "student_view",
+            },
         )
-        return self._wrap(str(row.pk), row.block_type, "student_view", Fragment(body))
+        return self._wrap(str(row.pk), row.block_type, view_name, Fragment(body))
 
     # Asides are switched off: installed asides would otherwise wrap every block.
     def applicable_aside_types(self, block) -> list:
@@ -449,26 +574,90 @@ class BlockRuntime(Runtime):
 
     def wrap_xblock(self, block, view, frag, context):
         return self._wrap(
-            str(block.scope_ids.usage_id), block.scope_ids.block_type, view, frag
+            str(block.scope_ids.usage_id),
+            block.scope_ids.block_type,
+            view,
+            frag,
+            third_party=not type(block).__module__.startswith("content_authoring."),
         )
 
     def _wrap(
-        self, usage_id: str, block_type: str, view: str, frag: Fragment
+        self,
+        usage_id: str,
+        block_type: str,
+        view: str,
+        frag: Fragment,
+        *,
+        third_party: bool = False,
     ) -> Fragment:
         # The id is what htmx targets when a block's form swaps the block.
+        js_attrs, js_args = "", ""
+        wrapped = Fragment()
+        if frag.js_init_fn:
+            # What XBlock's JavaScript runtime reads (xblock-runtime.js): the
+            # init function, the runtime, the handler URLs' prefix, the args.
+            js_attrs = format_html(
+                ' data-init="{}" data-runtime-class="{}" data-runtime-version="{}"'
+                ' data-handler-prefix="{}"',
+                frag.js_init_fn,
+                JS_RUNTIME_CLASS,
+                frag.js_init_version or 1,
+                _handler_prefix(usage_id),
+            )
+            if frag.json_init_args is not None:
+                js_args = format_html(
+                    '<script type="json/xblock-args" class="xblock-json-init-args">'
+                    "{}</script>",
+                    mark_safe(_json_for_script(frag.json_init_args)),  # noqa: S308
+                )
+            # Third-party XBlock code has always been able to count on jQuery.
+            if third_party:
+                wrapped.add_javascript_url(self.resource_url(JQUERY_JS))
+            wrapped.add_javascript_url(self.resource_url(XBLOCK_RUNTIME_JS))
         html = format_html(
             '<section class="block block-{}" id="block-{}" data-usage-id="{}"'
-            ' data-block-type="{}" data-view="{}">{}</section>',
+            ' data-block-type="{}" data-view="{}"{}>{}{}</section>',
             block_type,
             usage_id,
             usage_id,
             block_type,
             view,
+            js_attrs,
+            js_args,
             mark_safe(frag.body_html()),  # noqa: S308 - the block's own rendered HTML
         )
-        wrapped = Fragment(str(html))
+        wrapped.add_content(str(html))
         wrapped.add_fragment_resources(frag)
         return wrapped
+
+    # Handlers --------------------------------------------------------------------
+
+    def handle(self, block, handler_name, request, suffix=""):
+        """Run a handler; a resent call (same user, block, handler and submission
+        id) gets the first call's answer without running the handler again.
+
+        Results published by a handler already count once (``courses``), but a
+        block's own state might not: drag-and-drop's ``do_attempt`` counts a
+        try and publishes nothing when the score did not improve. Answers are
+        kept in the cache for a day, once the call's transaction has committed.
+        """
+        key = self._handled_key(block, handler_name, suffix)
+        if key is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                status, headers, body = kept
+                return webob.Response(body=body, status=status, headerlist=headers)
+        response = super().handle(block, handler_name, request, suffix)
+        if key is not None and 200 <= response.status_code < 300:
+            kept = (response.status, list(response.headerlist), response.body)
+            transaction.on_commit(lambda: cache.set(key, kept, HANDLED_CALL_SECONDS))
+        return response
+
+    def _handled_key(self, block, handler_name: str, suffix: str) -> str | None:
+        if self.submission_id is None or self.kvs.user_id is None:
+            return None
+        call = f"{block.scope_ids.usage_id}:{handler_name}:{suffix}"
+        return f"xblock-handled:{self.kvs.user_id}:{call}:{self.submission_id}"
 
     # URLs ------------------------------------------------------------------------
 
@@ -570,12 +759,35 @@ def _is_number(value: Any) -> TypeGuard[int | float]:
 
 # --- page resources --------------------------------------------------------------
 
+JS_RUNTIME_CLASS = "DaklakRuntime"
+XBLOCK_RUNTIME_JS = "content_authoring/xblock-runtime.js"
+JQUERY_JS = "vendor/jquery/jquery.min.js"
+
+
+def _handler_prefix(usage_id: str) -> str:
+    """``/blocks/<id>/handler/``: the client appends ``<name>/<suffix>``."""
+    marker = "__name__"
+    url = reverse(
+        "content_authoring:block_handler",
+        kwargs={"usage_id": int(usage_id), "handler_name": marker},
+    )
+    return url[: url.rindex(marker)]
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON safe inside a <script> element (as Django's ``json_script`` makes it)."""
+    return json.dumps(value, cls=DjangoJSONEncoder).translate(
+        {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+    )
+
 
 def resources_html(fragment: Fragment, placement: str) -> SafeString:
     """The tags for a fragment's resources at ``placement`` ("head" or "foot").
 
     Fragments de-duplicate resources, so a CSS or JS file that several blocks
-    ask for is included once.
+    ask for is included once. Scripts run in the order blocks added them, files
+    and inline code alike (no ``defer``): XBlock fragments count on that order
+    (a library file, then the inline code that uses it).
     """
     return mark_safe(  # noqa: S308 - built from escaped URLs and blocks' own code
         "\n".join(
@@ -591,7 +803,7 @@ def _resource_tag(resource: FragmentResource) -> str:
         if resource.mimetype == "text/css":
             return str(format_html('<link rel="stylesheet" href="{}">', resource.data))
         if resource.mimetype == "application/javascript":
-            return str(format_html('<script src="{}" defer></script>', resource.data))
+            return str(format_html('<script src="{}"></script>', resource.data))
     return Fragment.resource_to_html(resource)
 
 

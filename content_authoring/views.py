@@ -56,19 +56,31 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
-def _json_body(request: HttpRequest) -> dict:
+def _json_value(request: HttpRequest) -> object:
     try:
-        body = json.loads(request.body.decode("utf-8") or "{}")
+        return json.loads(request.body.decode("utf-8") or "{}")
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationError(_("The request is not valid JSON.")) from exc
+
+
+def _json_body(request: HttpRequest) -> dict:
+    body = _json_value(request)
     if not isinstance(body, dict):
         raise ValidationError(_("The request must be a JSON object."))
     return body
 
 
 def _submission_id(request: HttpRequest) -> uuid.UUID:
+    """The id from the form or JSON object, else the ``X-Submission-Id`` header.
+
+    Third-party XBlocks post their own JSON (not always an object) to their
+    handlers; the client runtime (xblock-runtime.js) adds the header to each call.
+    """
+    value = None
     if _is_json(request):
-        value = _json_body(request).get("submission_id")
+        body = _json_value(request)
+        if isinstance(body, dict):
+            value = body.get("submission_id")
     else:
         value = request.POST.get("submission_id")
     value = value or request.headers.get("X-Submission-Id", "")
