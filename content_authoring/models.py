@@ -10,6 +10,14 @@ class Block(models.Model):
 
     ``fields`` holds the values of the block's content- and settings-scoped
     XBlock fields, keyed by field name.
+
+    The columns are the *published* block, what learners see and what progress
+    counts; ``live`` says whether the block is in the published lesson at all.
+    A trainer's unpublished edits wait in ``draft`` (``{"fields": ...,
+    "position": ..., "required": ..., "graded": ..., "weight": ...}`` or
+    ``{"removed": true}``) until the lesson is published, so the published
+    version stays live while a draft is being written. A block added since the
+    last publication is not live and is edited in its columns directly.
     """
 
     lesson = models.ForeignKey(
@@ -23,10 +31,13 @@ class Block(models.Model):
     required = models.BooleanField(default=True)
     graded = models.BooleanField(default=False)
     weight = models.FloatField(default=1)
+    live = models.BooleanField(default=True)
+    draft = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["lesson", "position", "id"]
+        indexes = [models.Index(fields=["lesson", "live"])]
 
     def __str__(self) -> str:
         return f"{self.block_type} #{self.pk}"
@@ -67,3 +78,34 @@ class BlockTypePreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} prefs for {self.block_type}"
+
+
+class LessonRevision(models.Model):
+    """One publication of a lesson: who published it, why, and what it held.
+
+    ``blocks`` is the published block list at that moment (id, type, position,
+    fields, required, graded, weight), kept for history; learners are served
+    from ``Block`` itself.
+    """
+
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField()
+    note = models.CharField(_("change note"), max_length=500)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    blocks = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["lesson", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "number"], name="one_revision_number_per_lesson"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id} r{self.number}"

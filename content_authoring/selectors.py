@@ -43,7 +43,8 @@ def _placement(row: dict) -> BlockPlacement:
         required=row["required"],
         graded=row["graded"],
         weight=row["weight"],
-        published=row.get("lesson__status", "published") == "published"
+        published=row.get("live", True)
+        and row.get("lesson__status", "published") == "published"
         and row.get("lesson__course__status", "published") == "published",
     )
 
@@ -62,7 +63,7 @@ _FIELDS = (
 def block_placement(*, block_id: int) -> BlockPlacement | None:
     row = (
         Block.objects.filter(pk=block_id)
-        .values(*_FIELDS, "lesson__status", "lesson__course__status")
+        .values(*_FIELDS, "live", "lesson__status", "lesson__course__status")
         .first()
     )
     return _placement(row) if row else None
@@ -72,7 +73,10 @@ def course_counted_blocks(*, course_id: int) -> list[BlockPlacement]:
     """Required blocks of the course's published lessons: what completion counts."""
     rows = (
         Block.objects.filter(
-            lesson__course_id=course_id, lesson__status="published", required=True
+            lesson__course_id=course_id,
+            lesson__status="published",
+            required=True,
+            live=True,
         )
         .order_by()
         .values(*_FIELDS)
@@ -81,6 +85,55 @@ def course_counted_blocks(*, course_id: int) -> list[BlockPlacement]:
 
 
 def lesson_blocks(*, lesson_id: int) -> list[Block]:
+    """The published blocks of a lesson, in order: what learners see."""
+    return list(
+        Block.objects.filter(lesson_id=lesson_id, live=True).order_by("position", "id")
+    )
+
+
+# --- drafts ------------------------------------------------------------------------
+
+_DRAFTABLE = ("fields", "position", "required", "graded", "weight")
+
+
+def block_draft(block: Block) -> Block:
+    """The block as its draft stands: an unsaved copy with the draft's values.
+
+    The copy has the same primary key, so the runtime reads its draft fields
+    and the learner's state alike. Save the original row, never the copy.
+    """
+    copy = Block(
+        pk=block.pk,
+        lesson_id=block.lesson_id,
+        block_type=block.block_type,
+        live=block.live,
+        draft=block.draft,
+        updated_at=block.updated_at,
+    )
+    draft = block.draft or {}
+    for name in _DRAFTABLE:
+        setattr(copy, name, draft.get(name, getattr(block, name)))
+    return copy
+
+
+def block_is_removed_in_draft(block: Block) -> bool:
+    return bool(block.draft and block.draft.get("removed"))
+
+
+def block_has_changes(block: Block) -> bool:
+    """Whether publishing would change this block for learners."""
+    return not block.live or bool(block.draft)
+
+
+def lesson_blocks_draft(*, lesson_id: int) -> list[Block]:
+    """The lesson's blocks as the draft stands (removed ones left out), in order."""
+    rows = Block.objects.filter(lesson_id=lesson_id)
+    drafts = [block_draft(b) for b in rows if not block_is_removed_in_draft(b)]
+    return sorted(drafts, key=lambda b: (b.position, b.pk))
+
+
+def lesson_blocks_for_authoring(*, lesson_id: int) -> list[Block]:
+    """Every block row of the lesson (live, new and removed in the draft)."""
     return list(Block.objects.filter(lesson_id=lesson_id).order_by("position", "id"))
 
 
@@ -118,16 +171,22 @@ class RenderedLesson:
 
 
 def lesson_render(
-    *, request: HttpRequest, user: User, lesson: Lesson
+    *, request: HttpRequest, user: User, lesson: Lesson, draft: bool = False
 ) -> RenderedLesson:
     """Render every block of ``lesson`` for ``user`` (the learner's student_view).
 
     Four queries whatever the number of blocks: the blocks, the user's block
     states, their block-type preferences and their block summaries. The caller
     has already checked that the user may see the lesson
-    (``courses.selectors.lesson_get_for_user``).
+    (``courses.selectors.lesson_get_for_user``), or, with ``draft``, that the
+    user may author it: the draft is then rendered exactly as learners will
+    see it once published.
     """
-    blocks = lesson_blocks(lesson_id=lesson.pk)
+    blocks = (
+        lesson_blocks_draft(lesson_id=lesson.pk)
+        if draft
+        else lesson_blocks(lesson_id=lesson.pk)
+    )
     runtime = BlockRuntime(
         user=user, request=request, return_url=request.get_full_path()
     )
@@ -156,7 +215,7 @@ def block_render(
     *, request: HttpRequest, user: User, block_id: int, return_url: str = ""
 ) -> RenderedBlock | None:
     """One block rendered for ``user`` (after a handler changed it), or None."""
-    block = Block.objects.filter(pk=block_id).first()
+    block = Block.objects.filter(pk=block_id, live=True).first()
     if block is None:
         return None
     runtime = BlockRuntime(user=user, request=request, return_url=return_url)
@@ -219,14 +278,29 @@ def block_type_answerable(*, block_type: str) -> bool:
     return issubclass(cls, AnswerableBlock)
 
 
+def block_type_scored(*, block_type: str) -> bool:
+    """Whether blocks of this type give a score (so count towards the course
+    score by default): answered on the server, graded by a trainer, or a
+    third-party block with ``has_score``."""
+    try:
+        cls = XBlock.load_class(block_type)
+    except Exception:
+        return False
+    return issubclass(cls, AnswerableBlock) or bool(getattr(cls, "has_score", False))
+
+
 def block_type_viewable(cls: type) -> bool:
     """Whether viewing a block of this class completes it ("mark as done").
 
     Blocks with a score complete by being answered; aggregators and excluded
     blocks never complete on their own.
     """
-    return not getattr(cls, "has_score", False) and (
-        XBlockCompletionMode.get_mode(cls) == XBlockCompletionMode.COMPLETABLE
+    return (
+        not getattr(cls, "has_score", False)
+        # XBlock's flag for blocks that publish their own completion (a
+        # discussion completes on the learner's first post).
+        and not getattr(cls, "has_custom_completion", False)
+        and XBlockCompletionMode.get_mode(cls) == XBlockCompletionMode.COMPLETABLE
     )
 
 

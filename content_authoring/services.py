@@ -7,7 +7,9 @@ any task behave the same. Learner results are recorded by
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 import webob
@@ -21,8 +23,8 @@ from xblock.exceptions import NoSuchHandlerError
 from xblock.fields import Scope
 
 from content_authoring import selectors
-from content_authoring.blocks import AnswerableBlock
-from content_authoring.models import Block
+from content_authoring.blocks import AnswerableBlock, AuthorableBlock
+from content_authoring.models import Block, LessonRevision
 from content_authoring.runtime import (
     BlockRuntime,
     BlockTypeUnavailable,
@@ -84,7 +86,11 @@ def _lesson_for_learner(*, user: User, lesson: Lesson) -> Lesson:
 
 
 def _block_for_learner(*, user: User, block_id: int) -> Block:
-    block = Block.objects.select_related("lesson__course").filter(pk=block_id).first()
+    block = (
+        Block.objects.select_related("lesson__course")
+        .filter(pk=block_id, live=True)
+        .first()
+    )
     if block is None:
         raise BlockNotFound(_("This part of the lesson does not exist."))
     _lesson_for_learner(user=user, lesson=block.lesson)
@@ -259,11 +265,19 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def block_fields_clean(*, block_type: str, fields: dict[str, Any]) -> dict[str, Any]:
+def block_fields_clean(
+    *,
+    block_type: str,
+    fields: dict[str, Any],
+    names: Iterable[str] | None = None,
+    validate: bool = True,
+) -> dict[str, Any]:
     """Content and settings values put through the block type's own XBlock fields.
 
     Trainer HTML comes back sanitised, URLs checked, text NFC; the block's
-    ``validate()`` must pass. Raises ``ValidationError``; writes nothing.
+    ``validate()`` must pass (unless ``validate`` is false). Returns the values
+    of ``names`` (default: the fields given; a name not given has its default).
+    Raises ``ValidationError``; writes nothing.
     """
     draft = Block(pk=0, block_type=block_type, fields={})
     runtime = BlockRuntime(user=AnonymousUser(), can_edit_content=True)
@@ -286,10 +300,16 @@ def block_fields_clean(*, block_type: str, fields: dict[str, Any]) -> dict[str, 
             errors[name] = _("This value does not fit the field.")
     if errors:
         raise ValidationError(errors)
-    problems = [str(m.text) for m in xblock.validate().messages]
-    if problems:
-        raise ValidationError(problems)
-    return {name: xblock.fields[name].to_json(getattr(xblock, name)) for name in fields}
+    if validate:
+        problems = [str(m.text) for m in xblock.validate().messages]
+        if problems:
+            raise ValidationError(problems)
+    wanted = list(fields) if names is None else list(names)
+    return {
+        name: xblock.fields[name].to_json(getattr(xblock, name))
+        for name in wanted
+        if name in xblock.fields
+    }
 
 
 @transaction.atomic
@@ -322,7 +342,7 @@ def block_create(
         existing = selectors.lesson_blocks(lesson_id=lesson.pk)
         position = (existing[-1].position + 1) if existing else 1
     if graded is None:
-        graded = selectors.block_type_answerable(block_type=block_type)
+        graded = selectors.block_type_scored(block_type=block_type)
     return Block.objects.create(
         lesson=lesson,
         block_type=block_type,
@@ -332,3 +352,314 @@ def block_create(
         graded=graded,
         weight=weight,
     )
+
+
+# --- drafts and publication -----------------------------------------------------------
+#
+# The Block columns are what learners see; a trainer's edits to a published
+# block wait in ``Block.draft`` until the lesson is published (see the model).
+
+
+def _draft_write(block: Block, **values: Any) -> None:
+    """Record draft values for a block: in its columns if it was never
+    published, else in ``draft`` (values equal to the published ones drop out)."""
+    if not block.live:
+        for name, value in values.items():
+            setattr(block, name, value)
+        block.save()
+        return
+    draft = dict(block.draft or {})
+    draft.pop("removed", None)
+    for name, value in values.items():
+        if getattr(block, name) == value:
+            draft.pop(name, None)
+        else:
+            draft[name] = value
+    block.draft = draft or None
+    block.save(update_fields=["draft", "updated_at"])
+
+
+def _block_for_author(*, actor: User, block_id: int) -> Block:
+    block = (
+        Block.objects.select_related("lesson__course")
+        .select_for_update(of=("self",))
+        .filter(pk=block_id)
+        .first()
+    )
+    if block is None:
+        raise BlockNotFound(_("This part of the lesson does not exist."))
+    _can_author(actor=actor, lesson=block.lesson)
+    return block
+
+
+@transaction.atomic
+def block_add(
+    *, actor: User, lesson: Lesson, block_type: str, fields: dict | None = None
+) -> Block:
+    """Add a block of ``block_type`` at the end of the lesson's draft.
+
+    The block stays out of the published lesson until the lesson is published;
+    its content is checked when it is saved and when the lesson is published.
+    """
+    _can_author(actor=actor, lesson=lesson)
+    from content_authoring.runtime import block_type_check
+
+    check = block_type_check(block_type)
+    if not check.available:
+        raise ValidationError(check.message)
+    drafts = selectors.lesson_blocks_draft(lesson_id=lesson.pk)
+    position = (max(b.position for b in drafts) + 1) if drafts else 1
+    return Block.objects.create(
+        lesson=lesson,
+        block_type=block_type,
+        position=position,
+        fields=_canonical(fields or {}),
+        required=True,
+        graded=selectors.block_type_scored(block_type=block_type),
+        weight=1.0,
+        live=False,
+    )
+
+
+def _parse_generic(xblock: XBlock, data) -> dict[str, Any]:
+    """Field values from the generic editor: one input per content/settings field.
+
+    Text fields arrive as typed; other types as JSON (a list, a number, true).
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, field in xblock.fields.items():
+        if field.scope not in (Scope.content, Scope.settings):
+            continue
+        key = f"field-{name}"
+        if key not in data:
+            continue
+        raw = data.get(key, "")
+        if type(field).__name__ in ("String", "XMLString", "DateTime"):
+            values[name] = raw
+            continue
+        if type(field).__name__ == "Boolean":
+            values[name] = raw in ("true", "on", "1", "True")
+            continue
+        try:
+            values[name] = json.loads(raw) if raw.strip() else field.default
+        except ValueError:
+            errors[name] = _("This value is not valid JSON.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def block_author_form_values(*, block: Block, data) -> dict[str, Any]:
+    """What the authoring form posted, as field values (not yet cleaned)."""
+    runtime = BlockRuntime(user=AnonymousUser(), can_edit_content=False)
+    draft = selectors.block_draft(block)
+    runtime.kvs.prime(blocks=[draft])
+    try:
+        xblock = runtime.get_block(str(block.pk))
+    except BlockTypeUnavailable as exc:
+        raise ValidationError(
+            _("This block type (“%(type)s”) is not installed.")
+            % {"type": block.block_type}
+        ) from exc
+    if isinstance(xblock, AuthorableBlock):
+        return xblock.author_parse(data)
+    return _parse_generic(xblock, data)
+
+
+@transaction.atomic
+def block_author_save(
+    *,
+    actor: User,
+    block_id: int,
+    data,
+    required: bool | None = None,
+    graded: bool | None = None,
+    weight: float | None = None,
+) -> Block:
+    """Save the authoring form of one block into the lesson's draft.
+
+    Raises ``ValidationError`` (the block's own messages) and writes nothing
+    then; learners keep seeing the published block until the lesson is
+    published.
+    """
+    block = _block_for_author(actor=actor, block_id=block_id)
+    current = selectors.block_draft(block)
+    parsed = block_author_form_values(block=block, data=data)
+    fields = block_fields_clean(
+        block_type=block.block_type, fields={**current.fields, **parsed}
+    )
+    if block.live and fields != block.fields:
+        # Same content spelt with defaults filled in is no change.
+        try:
+            published = block_fields_clean(
+                block_type=block.block_type,
+                fields=block.fields,
+                names=fields,
+                validate=False,
+            )
+        except ValidationError:
+            published = None
+        if published == fields:
+            fields = block.fields
+    values: dict[str, Any] = {"fields": fields}
+    if required is not None:
+        values["required"] = required
+    if graded is not None:
+        values["graded"] = graded
+    if weight is not None:
+        if not 0 <= weight <= 100:
+            raise ValidationError(_("The weight must be between 0 and 100."))
+        values["weight"] = float(weight)
+    _draft_write(block, **values)
+    return block
+
+
+@transaction.atomic
+def lesson_blocks_reorder(*, actor: User, lesson: Lesson, order: list[int]) -> None:
+    """Put the lesson's draft blocks in ``order`` (every block id, once)."""
+    _can_author(actor=actor, lesson=lesson)
+    rows = {
+        b.pk: b
+        for b in Block.objects.select_for_update().filter(lesson_id=lesson.pk)
+        if not selectors.block_is_removed_in_draft(b)
+    }
+    if sorted(order) != sorted(rows) or len(set(order)) != len(order):
+        raise ValidationError(
+            _("The lesson changed while you were reordering it: reload the page.")
+        )
+    for position, block_id in enumerate(order, start=1):
+        block = rows[block_id]
+        if selectors.block_draft(block).position != position:
+            _draft_write(block, position=position)
+
+
+@transaction.atomic
+def block_move(*, actor: User, block_id: int, offset: int) -> None:
+    """Move a block ``offset`` places up (negative) or down in the draft."""
+    block = _block_for_author(actor=actor, block_id=block_id)
+    order = [b.pk for b in selectors.lesson_blocks_draft(lesson_id=block.lesson_id)]
+    index = order.index(block.pk)
+    target = max(0, min(len(order) - 1, index + offset))
+    order.insert(target, order.pop(index))
+    lesson_blocks_reorder(actor=actor, lesson=block.lesson, order=order)
+
+
+@transaction.atomic
+def block_remove(*, actor: User, block_id: int) -> None:
+    """Take a block out of the draft; learners keep it until publication.
+
+    A block that was never published goes at once (no learner has used it).
+    """
+    block = _block_for_author(actor=actor, block_id=block_id)
+    if not block.live:
+        block.delete()
+        return
+    block.draft = {"removed": True}
+    block.save(update_fields=["draft", "updated_at"])
+
+
+@transaction.atomic
+def block_restore(*, actor: User, block_id: int) -> None:
+    """Undo a removal in the draft."""
+    block = _block_for_author(actor=actor, block_id=block_id)
+    if selectors.block_is_removed_in_draft(block):
+        block.draft = None
+        block.save(update_fields=["draft", "updated_at"])
+
+
+@transaction.atomic
+def lesson_draft_discard(*, actor: User, lesson: Lesson) -> None:
+    """Throw the draft away: the lesson is again exactly as published."""
+    _can_author(actor=actor, lesson=lesson)
+    Block.objects.filter(lesson_id=lesson.pk, live=False).delete()
+    Block.objects.filter(lesson_id=lesson.pk).update(draft=None)
+
+
+def _block_problems(block: Block) -> list[str]:
+    try:
+        block_fields_clean(block_type=block.block_type, fields=block.fields)
+    except ValidationError as exc:
+        return [str(m) for m in exc.messages]
+    return []
+
+
+@transaction.atomic
+def lesson_publish(*, actor: User, lesson: Lesson, note: str) -> LessonRevision:
+    """Publish the lesson's draft with a change note.
+
+    Every block of the draft must pass its own checks, else nothing changes
+    and ``ValidationError`` lists the problems by block number. Blocks removed
+    in the draft leave the published lesson (their learners' records stay);
+    the lesson itself becomes published. Progress of everyone enrolled is
+    re-derived afterwards, since the required blocks may have changed.
+    """
+    from courses.models import PublishStatus
+    from courses.tasks import course_progress_recompute
+
+    _can_author(actor=actor, lesson=lesson)
+    note = canonical(note or "").strip()
+    if not note:
+        raise ValidationError(_("Say in a few words what changed."))
+    if len(note) > 500:
+        raise ValidationError(_("Keep the change note under 500 characters."))
+    rows = list(Block.objects.select_for_update().filter(lesson_id=lesson.pk))
+    drafts = sorted(
+        (
+            selectors.block_draft(b)
+            for b in rows
+            if not selectors.block_is_removed_in_draft(b)
+        ),
+        key=lambda b: (b.position, b.pk),
+    )
+    problems = []
+    for number, draft in enumerate(drafts, start=1):
+        for problem in _block_problems(draft):
+            problems.append(
+                _("Block %(number)s: %(problem)s")
+                % {"number": number, "problem": problem}
+            )
+    if problems:
+        raise ValidationError(problems)
+    by_id = {b.pk: b for b in rows}
+    for position, draft in enumerate(drafts, start=1):
+        row = by_id[draft.pk]
+        row.fields, row.required, row.graded, row.weight = (
+            draft.fields,
+            draft.required,
+            draft.graded,
+            draft.weight,
+        )
+        row.position, row.live, row.draft = position, True, None
+        row.save()
+    for row in rows:
+        if selectors.block_is_removed_in_draft(row):
+            row.live, row.draft = False, None
+            row.save(update_fields=["live", "draft", "updated_at"])
+    if lesson.status != PublishStatus.PUBLISHED:
+        lesson.status = PublishStatus.PUBLISHED
+        lesson.save(update_fields=["status"])
+    last = lesson.revisions.order_by("-number").values_list("number", flat=True)
+    revision = LessonRevision.objects.create(
+        lesson=lesson,
+        number=(last.first() or 0) + 1,
+        note=note,
+        author=actor,
+        blocks=[
+            {
+                "id": d.pk,
+                "block_type": d.block_type,
+                "position": position,
+                "fields": d.fields,
+                "required": d.required,
+                "graded": d.graded,
+                "weight": d.weight,
+            }
+            for position, d in enumerate(drafts, start=1)
+        ],
+    )
+    course_id = lesson.course_id
+    transaction.on_commit(
+        lambda: course_progress_recompute.enqueue(course_id=course_id)
+    )
+    return revision

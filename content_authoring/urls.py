@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from content_authoring import views
 
 app_name = "content_authoring"
 urlpatterns = [
+    path("h5p/", include("content_authoring.h5p.urls")),
+    path("media/", include("content_authoring.media.urls")),
+    path("coursework/", include("content_authoring.coursework.urls")),
     path(
         "<int:usage_id>/handler/<slug:handler_name>/",
         views.block_handler,

@@ -6,10 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from content_authoring import selectors as content_selectors
@@ -31,11 +33,13 @@ from courses.models import (
     EnrollmentMode,
     Lesson,
     LessonVisit,
+    Module,
+    Program,
     PublishStatus,
 )
 from courses.signals import course_completed
 from lms.models import Cohort, Role, User
-from lms.text import canonical, search_document
+from lms.text import canonical, fold, search_document
 
 # --- courses -----------------------------------------------------------------
 
@@ -60,6 +64,202 @@ def course_publish(*, actor: User, course: Course) -> Course:
         raise PermissionDenied(_("Only the course's trainers may publish it."))
     course.status = PublishStatus.PUBLISHED
     return course_save(course=course)
+
+
+def course_can_create(*, user: User | AnonymousUser) -> bool:
+    """Trainers and administrators create courses."""
+    return bool(
+        user.is_authenticated and (user.is_province_admin or user.role == Role.TRAINER)
+    )
+
+
+_COURSE_EDITABLE = (
+    "title",
+    "summary",
+    "description",
+    "language",
+    "target_group",
+    "enrollment_mode",
+    "hours",
+    "pass_mark",
+)
+
+
+@transaction.atomic
+def course_create(*, actor: User, program: Program, title: str, **details) -> Course:
+    """A new draft course; its creator becomes one of its trainers."""
+    if not course_can_create(user=actor):
+        raise PermissionDenied(_("Only trainers and administrators create courses."))
+    unknown = set(details) - set(_COURSE_EDITABLE)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    title = canonical(title).strip()
+    base = slugify(fold(title))[:40].strip("-") or "khoa-hoc"
+    slug, n = base, 1
+    while Course.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    course = Course(program=program, title=title, slug=slug, **details)
+    course = course_save(course=course)
+    if actor.role == Role.TRAINER:
+        course.trainers.add(actor)
+    return course
+
+
+@transaction.atomic
+def course_update(*, actor: User, course: Course, **details) -> Course:
+    """Change a course's description and settings (not its slug or trainers)."""
+    if not selectors.course_can_manage(user=actor, course=course):
+        raise PermissionDenied(_("Only the course's trainers may change it."))
+    unknown = set(details) - set(_COURSE_EDITABLE)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    for name, value in details.items():
+        setattr(course, name, value)
+    return course_save(course=course)
+
+
+def _can_change(*, actor: User, course: Course) -> None:
+    if not selectors.course_can_manage(user=actor, course=course):
+        raise PermissionDenied(_("Only the course's trainers may change it."))
+
+
+def _title(value: str) -> str:
+    title = canonical(value or "").strip()
+    if not title:
+        raise ValidationError(_("Give it a title."))
+    if len(title) > 200:
+        raise ValidationError(_("Keep the title under 200 characters."))
+    return title
+
+
+@transaction.atomic
+def module_create(*, actor: User, course: Course, title: str) -> Module:
+    _can_change(actor=actor, course=course)
+    last = course.modules.order_by("-position").values_list("position", flat=True)
+    return Module.objects.create(
+        course=course, title=_title(title), position=(last.first() or 0) + 1
+    )
+
+
+@transaction.atomic
+def module_rename(*, actor: User, module: Module, title: str) -> Module:
+    _can_change(actor=actor, course=module.course)
+    module.title = _title(title)
+    module.save(update_fields=["title"])
+    return module
+
+
+def _move(items: list, item, offset: int) -> None:
+    """Move ``item`` ``offset`` places in ``items`` and renumber them 1..n."""
+    index = items.index(item)
+    target = max(0, min(len(items) - 1, index + offset))
+    items.insert(target, items.pop(index))
+    for position, each in enumerate(items, start=1):
+        if each.position != position:
+            each.position = position
+            each.save(update_fields=["position"])
+
+
+@transaction.atomic
+def module_move(*, actor: User, module: Module, offset: int) -> None:
+    _can_change(actor=actor, course=module.course)
+    modules = list(module.course.modules.select_for_update().order_by("position", "id"))
+    _move(modules, next(m for m in modules if m.pk == module.pk), offset)
+
+
+@transaction.atomic
+def module_delete(*, actor: User, module: Module) -> None:
+    """Delete an empty module; a module with lessons must be emptied first."""
+    _can_change(actor=actor, course=module.course)
+    if module.lessons.exists():
+        raise ValidationError(_("Move or delete this module's lessons first."))
+    module.delete()
+
+
+@transaction.atomic
+def lesson_create(
+    *, actor: User, module: Module, title: str, estimated_minutes: int = 10
+) -> Lesson:
+    """A new draft lesson at the end of the module (learners see it once
+    published)."""
+    _can_change(actor=actor, course=module.course)
+    last = module.lessons.order_by("-position").values_list("position", flat=True)
+    return Lesson.objects.create(
+        module=module,
+        course_id=module.course_id,
+        title=_title(title),
+        position=(last.first() or 0) + 1,
+        status=PublishStatus.DRAFT,
+        estimated_minutes=max(1, min(600, int(estimated_minutes))),
+    )
+
+
+@transaction.atomic
+def lesson_update(
+    *,
+    actor: User,
+    lesson: Lesson,
+    title: str,
+    estimated_minutes: int,
+    module: Module | None = None,
+) -> Lesson:
+    """Rename a lesson, change its duration, or move it to another module of
+    the same course."""
+    _can_change(actor=actor, course=lesson.course)
+    lesson.title = _title(title)
+    lesson.estimated_minutes = max(1, min(600, int(estimated_minutes)))
+    fields = ["title", "estimated_minutes"]
+    if module is not None and module.pk != lesson.module_id:
+        if module.course_id != lesson.course_id:
+            raise ValidationError(_("A lesson stays in its own course."))
+        last = module.lessons.order_by("-position").values_list("position", flat=True)
+        lesson.module, lesson.position = module, (last.first() or 0) + 1
+        fields += ["module", "position"]
+    lesson.save(update_fields=fields)
+    return lesson
+
+
+@transaction.atomic
+def lesson_move(*, actor: User, lesson: Lesson, offset: int) -> None:
+    _can_change(actor=actor, course=lesson.course)
+    lessons = list(
+        Lesson.objects.select_for_update()
+        .filter(module_id=lesson.module_id)
+        .order_by("position", "id")
+    )
+    _move(lessons, next(x for x in lessons if x.pk == lesson.pk), offset)
+
+
+@transaction.atomic
+def lesson_unpublish(*, actor: User, lesson: Lesson) -> Lesson:
+    """Take a lesson away from learners (their records stay)."""
+    _can_change(actor=actor, course=lesson.course)
+    lesson.status = PublishStatus.DRAFT
+    lesson.save(update_fields=["status"])
+    course_id = lesson.course_id
+    transaction.on_commit(lambda: _recompute_later(course_id))
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, actor: User, lesson: Lesson) -> None:
+    """Delete a lesson nobody has worked in; otherwise unpublish it instead."""
+    _can_change(actor=actor, course=lesson.course)
+    if BlockSummary.objects.filter(lesson=lesson).exists():
+        raise ValidationError(
+            _(
+                "Learners have worked in this lesson: unpublish it instead, so "
+                "their records stay."
+            )
+        )
+    lesson.delete()
+
+
+def _recompute_later(course_id: int) -> None:
+    from courses.tasks import course_progress_recompute as task
+
+    task.enqueue(course_id=course_id)
 
 
 # --- enrollment --------------------------------------------------------------

@@ -18,10 +18,12 @@ urlpatterns = [
     path("people/", include("lms.people_urls")),
     path("courses/", include("courses.urls")),
     path("blocks/", include("content_authoring.urls")),
+    path("author/", include("content_authoring.authoring_urls")),
     path("api/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
     path("admin/", admin.site.urls),
+    path("media/", include("content_authoring.media.file_urls")),
 ]

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "content_authoring",
+    "content_authoring.h5p",
+    "content_authoring.media",
+    "content_authoring.coursework",
     "live_classes",
     "certificates",
     "ecommerce_training",
@@ -95,7 +98,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.STATIC_ROOT
 # Front-end packages come from npm at set-up and are served from node_modules.
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+    ("vendor/jquery", BASE_DIR / "node_modules" / "jquery" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
 STORAGES = {
@@ -159,3 +166,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# H5P packages (content_authoring.h5p): an upload, and what it may unpack to.
+H5P_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+H5P_UNPACKED_MAX_BYTES = 200 * 1024 * 1024
+H5P_MAX_FILES = 5000
+
+# --- Media for weak networks (content_authoring.media) ---------------------------
+# Largest video or audio a trainer may upload (refused before it fills the disk).
+MEDIA_UPLOAD_MAX_BYTES = 1024 * 1024 * 1024
+# Largest narrated-slides upload: the narration, the pictures or PDF, together.
+MEDIA_SLIDES_UPLOAD_MAX_BYTES = 200 * 1024 * 1024
+MEDIA_SLIDES_MAX_COUNT = 200
+# Frames per second of a narrated-slides video: still pictures need few.
+MEDIA_SLIDES_FPS = 2
+MEDIA_SUBTITLES_MAX_BYTES = 1024 * 1024
+MEDIA_IMAGE_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# Widest picture kept from an image upload (larger ones are scaled down).
+MEDIA_IMAGE_MAX_WIDTH = 1280
+# Media files are compressed already and served in byte ranges: not gzipped.
+MIDDLEWARE = [
+    "content_authoring.media.middleware.GZipExceptMediaMiddleware"
+    if name == "django.middleware.gzip.GZipMiddleware"
+    else name
+    for name in MIDDLEWARE
+]
+
+# --- coursework (assignment uploads, discussions) ----------------------------------
+# Learners' uploads live outside MEDIA_ROOT: only a permission-checked view serves them.
+COURSEWORK_FILES_ROOT = env.MEDIA_ROOT.parent / "coursework-files"
+# The most any assignment accepts; each assignment may set a lower limit.
+ASSIGNMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+# Course archives (content_authoring.transfer): export and import.
+COURSE_ARCHIVE_MAX_BYTES = 2 * 1024 * 1024 * 1024
+COURSE_ARCHIVE_MAX_FILES = 20_000
