@@ -51,6 +51,26 @@ def _word_question(concept_id: int, wrong: list[int]) -> dict:
     }
 
 
+def _matching(prompt: str, concept_ids: list[int]) -> dict:
+    return {
+        "type": "matching",
+        "prompt": prompt,
+        "lang": "rad",
+        "pairs": [[_word(c)["form"], _word(c)["gloss_vi"]] for c in concept_ids],
+    }
+
+
+def _spelling(concept_id: int) -> dict:
+    word = _word(concept_id)
+    return {
+        "type": "shortanswer",
+        "question": f"Viết bằng tiếng Ê Đê: “{word['gloss_vi']}”.",
+        "answers": [word["form"]],
+        "strict_diacritics": True,
+        "lang": "rad",
+    }
+
+
 def _html(text: str) -> dict:
     return {"type": "html", "html": text}
 
@@ -116,6 +136,16 @@ COURSES: list[dict] = [
                                 _vocab_html("Từ vựng: con người", [53, 54, 55, 61, 63])
                             ),
                             _word_question(61, [63, 55]),
+                        ],
+                    ),
+                    (
+                        "Ôn tập: nối từ",
+                        [
+                            _matching(
+                                "Nối từ tiếng Ê Đê với nghĩa tiếng Việt.",
+                                [59, 60, 57, 58],
+                            ),
+                            _spelling(61),
                         ],
                     ),
                 ],
@@ -278,6 +308,84 @@ COURSES: list[dict] = [
                                 ["2–3 ngày", "20–25 ngày", "3 tháng"],
                                 [1],
                             ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Ôn tập và thực hành",
+                [
+                    (
+                        "Ôn tập kỹ thuật ghép cà phê",
+                        [
+                            {
+                                "type": "truefalse",
+                                "statement": "Nên ghép cải tạo cà phê vào giữa mùa khô.",
+                                "answer": False,
+                                "explanation": "Ghép vào mùa mưa, khi cây đủ nước và nhựa.",
+                            },
+                            {
+                                "type": "ordering",
+                                "prompt": "Sắp xếp các bước ghép cải tạo vườn cà phê già.",
+                                "items": [
+                                    "Cưa đốn thân cách mặt đất 20–30 cm",
+                                    "Nuôi chồi mới mọc từ gốc",
+                                    "Ghép mắt hoặc chồi từ giống tốt",
+                                    "Buộc dây và che nắng cho mắt ghép",
+                                ],
+                            },
+                            {
+                                "type": "blanks",
+                                "prompt": "Điền vào chỗ trống.",
+                                "text": (
+                                    "Mật độ trồng cà phê vối khoảng *1.100|1100* cây/ha; "
+                                    "hố trồng sâu *60* cm."
+                                ),
+                            },
+                            {
+                                "type": "shortanswer",
+                                "question": "Kể tên một giống cà phê vối ghép cao sản.",
+                                "answers": ["TR4", "TR9", "TRS1"],
+                                "feedback_correct": "Đúng, đó là giống được công nhận.",
+                                "feedback_incorrect": "Xem lại bài “Chọn giống cà phê”.",
+                            },
+                        ],
+                    ),
+                    (
+                        "Thực hành: ghép một cây cà phê",
+                        [
+                            {
+                                "type": "assignment",
+                                "instructions": (
+                                    "Ghép một cây cà phê trong vườn nhà hoặc vườn mẫu, "
+                                    "chụp ảnh mắt ghép sau 15 ngày và gửi lên đây."
+                                ),
+                                "rubric": [
+                                    {
+                                        "name": "Vị trí ghép",
+                                        "description": "Mắt ghép cách mặt đất 20–30 cm.",
+                                        "points": 4,
+                                    },
+                                    {
+                                        "name": "Mắt ghép sống",
+                                        "description": "Mắt ghép xanh, đã bật chồi.",
+                                        "points": 4,
+                                    },
+                                    {
+                                        "name": "Ảnh rõ",
+                                        "description": "Thấy rõ vết ghép và dây buộc.",
+                                        "points": 2,
+                                    },
+                                ],
+                                "kinds": ["photo"],
+                            },
+                            {
+                                "type": "discussion",
+                                "prompt": (
+                                    "Vườn cà phê nhà bạn gặp khó khăn gì nhất trong mùa "
+                                    "khô? Chia sẻ cách bạn xử lý."
+                                ),
+                            },
                         ],
                     ),
                 ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from content_authoring.models import Block
+from content_authoring.selectors import block_type_scored
 from courses.models import Course, Lesson, Module, Program
 from courses.services import course_save, enrollment_create_for_cohort
 from lms.demo.courses import COURSES, PROGRAMS
@@ -148,5 +149,5 @@ def _build_outline(course: Course, modules: list) -> None:
                     position=b_pos,
                     fields=fields,
                     required=True,
-                    graded=spec["type"] == "mcq",
+                    graded=block_type_scored(block_type=spec["type"]),
                 )
