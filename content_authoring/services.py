@@ -86,13 +86,14 @@ def _lesson_for_learner(*, user: User, lesson: Lesson) -> Lesson:
 
 
 def _block_for_learner(*, user: User, block_id: int) -> Block:
-    block = (
-        Block.objects.select_related("lesson__course")
-        .filter(pk=block_id, live=True)
-        .first()
-    )
+    block = Block.objects.select_related("lesson__course").filter(pk=block_id).first()
     if block is None:
         raise BlockNotFound(_("This part of the lesson does not exist."))
+    if not block.live:
+        # A draft block (e.g. answered in the trainer's preview): not recorded.
+        raise BlockNotFound(
+            _("This part of the lesson is not published yet: answers are not recorded.")
+        )
     _lesson_for_learner(user=user, lesson=block.lesson)
     return block
 

@@ -8,6 +8,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _TAG = f"-{env.TEST_TAG}" if env.TEST_TAG else ""
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_TAG}"
+COURSEWORK_FILES_ROOT = BASE_DIR / "var" / f"test-coursework{_TAG}"
 if not env.DATABASE_URL:
     # A file, configured as in the local demo (WAL, IMMEDIATE transactions, a busy
     # timeout), so that tests of concurrent requests see what Daphne and the

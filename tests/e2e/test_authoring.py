@@ -90,6 +90,38 @@ def test_trainer_builds_and_publishes_a_lesson_learner_answers_it(live_server, b
     h5p = Block.objects.get(lesson=lesson, block_type="h5p")
     assert h5p.fields["package_id"]
 
+    # Reorder by dragging the H5P block above the question...
+    page.reload()
+    blocks = page.locator("li.author-block")
+    # Fold the forms so both blocks are on the screen.
+    page.evaluate(
+        "() => document.querySelectorAll('li.author-block details')"
+        ".forEach(d => { d.open = false; })"
+    )
+    blocks.nth(1).scroll_into_view_if_needed()
+    handle = blocks.nth(1).locator(".handle").bounding_box()
+    target = blocks.nth(0).bounding_box()
+    page.mouse.move(handle["x"] + 5, handle["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(target["x"] + 40, target["y"] + 6, steps=8)
+    page.mouse.up()
+    page.locator("[role=status]", has_text="Đã lưu thứ tự").wait_for()
+    order = lambda: [  # noqa: E731
+        b.pk
+        for b in sorted(
+            Block.objects.filter(lesson=lesson),
+            key=lambda b: (b.draft or {}).get("position", b.position),
+        )
+    ]
+    assert order() == [h5p.pk, mcq.pk]
+    # ...and back with the keyboard: the move-down button of the first block.
+    down = page.locator(f"#b{h5p.pk} button[value=down]")
+    down.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.locator(f"li.author-block:first-child#b{mcq.pk}").wait_for()
+    assert order() == [mcq.pk, h5p.pk]
+
     # Publish with a change note.
     page.fill("input[name=note]", "Thêm câu hỏi ghép cành và bài H5P")
     page.locator("form[action$='/publish/'] button").click()

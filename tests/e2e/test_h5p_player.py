@@ -4,10 +4,14 @@ answers through H5P's own interface."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import zipfile
 
 import pytest
 from django.core.files import File
+from imageio_ffmpeg import get_ffmpeg_exe
 
 from content_authoring.h5p.services import h5p_package_upload
 from content_authoring.models import Block
@@ -232,3 +236,122 @@ def _finish_question_set(frame) -> None:
                 + re.sub(r"\s+", " ", question.inner_text())[:300]
             )
     raise AssertionError("the question set never reached its results")
+
+
+def _interactive_video_source() -> str:
+    """The video the Interactive Video fixture plays: a URL on h5p.org, not a
+    file inside the package."""
+    with zipfile.ZipFile(H5P_FIXTURES / "H5P.InteractiveVideo.h5p") as package:
+        content = json.loads(package.read("content/content.json"))
+    return content["interactiveVideo"]["video"]["files"][0]["path"]
+
+
+@pytest.fixture(scope="module")
+def stand_in_clip(tmp_path_factory) -> bytes:
+    """A 20-second silent H.264 clip (about 200 KB) made here with ffmpeg."""
+    clip = tmp_path_factory.mktemp("iv") / "clip.mp4"
+    subprocess.run(
+        [
+            get_ffmpeg_exe(), "-v", "error", "-f", "lavfi",
+            "-i", "testsrc=duration=20:size=320x180:rate=10",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            "-movflags", "+faststart", str(clip),
+        ],
+        check=True,
+    )  # fmt: skip
+    return clip.read_bytes()
+
+
+def test_interactive_video_answers_then_submit_record_the_total(
+    live_server, phone, stand_in_clip
+):
+    """The learner plays the video, answers its questions in their pop-up
+    dialogs, opens the summary (the star at the end of the seek bar) and
+    presses "Submit answers": Interactive Video posts one `completed`
+    statement with the total of all its questions, and that is the result.
+
+    The package's video is not in the package: it is
+    https://h5p.org/sites/default/files/h5p/iv.mp4, and these tests have no
+    network. Without it Interactive Video only shows "Video format not
+    supported." and never builds its controls, its interactions or its
+    summary, so nothing can be answered. The browser is given a generated
+    clip at that same URL instead; everything else is the real package in
+    the real player.
+    """
+    source = _interactive_video_source()
+    assert source.startswith("https://h5p.org/")
+    phone.route(
+        source,
+        lambda route: route.fulfill(
+            status=200, body=stand_in_clip, content_type="video/mp4"
+        ),
+    )
+    page, frame, block, learner, errors = _open_lesson(
+        live_server, phone, "H5P.InteractiveVideo.h5p"
+    )
+    # Every interaction of this package shows from 0:00 to 0:10, so playing
+    # from the start reaches them all: no seeking is needed. One of them (a
+    # "Crossroads") is set to pause the video when it appears, so the video
+    # then waits, paused, while the learner answers.
+    frame.locator(".h5p-splash-wrapper").click()
+    frame.locator(".h5p-interaction.h5p-truefalse-interaction").first.wait_for()
+    play = frame.locator(".h5p-controls-left").get_by_role(
+        "button", name=re.compile(r"^Play")
+    )
+    play.wait_for()
+
+    dialog = frame.locator(".h5p-dialog")
+
+    def open_interaction(kind: str, index: int) -> None:
+        # On a phone the buttons are 28 px and some overlap (the two
+        # True/False ones), so they are opened from the keyboard, as H5P
+        # allows, rather than by a click that would land on the top one.
+        frame.locator(f".h5p-interaction.h5p-{kind}-interaction").nth(index).press(
+            "Enter"
+        )
+        dialog.wait_for()
+
+    def check_and_close() -> None:
+        check = dialog.locator(".h5p-question-check-answer")
+        check.click()
+        check.wait_for(state="hidden")  # checked: H5P swaps in "Retry"
+        frame.locator(".h5p-dialog-close").click()
+        dialog.wait_for(state="hidden")
+
+    # Both True/False questions: "True" is right.
+    for index in (0, 1):
+        open_interaction("truefalse", index)
+        dialog.locator(".h5p-true-false-answer").filter(has_text="True").click()
+        check_and_close()
+    # The first Multiple Choice question: "aa" is right (answers are shuffled).
+    open_interaction("multichoice", 0)
+    dialog.locator(".h5p-answer").filter(has_text=re.compile(r"^\s*aa\s*$")).click()
+    check_and_close()
+    # The second one has no right answer: any choice scores nothing.
+    open_interaction("multichoice", 1)
+    dialog.locator(".h5p-answer").first.click()
+    check_and_close()
+
+    play.wait_for()  # still paused: the interactions are still there
+    player = page.frames[1]
+    expected_max = player.evaluate("() => H5P.instances[0].getUsersMaxScore()")
+    # The points of all its questions, answered or not (the others were left).
+    assert expected_max == 10
+    # The star at the end of the seek bar opens the submit screen.
+    frame.locator(".h5p-controls").get_by_role("button", name="Summary").click()
+    endscreen = frame.locator(".h5p-interactive-video-endscreen")
+    endscreen.get_by_role("button", name="Submit Answers").click()
+    endscreen.get_by_text("Your answers have been submitted!").wait_for()
+    _wait_recorded(page)
+
+    attempts = Attempt.objects.filter(block=block, user=learner)
+    # The questions' own "answered" statements name the video as their parent
+    # and are not results: only the submitted total is.
+    assert attempts.count() == 1
+    attempt = attempts.get()
+    assert attempt.answer["verb"] == "completed"
+    assert (attempt.score, attempt.max_score) == (3, expected_max)
+    summary = _summary(block, learner)
+    assert summary.max_score == expected_max and summary.score == 3
+    assert summary.completed_at is not None
+    assert errors == [], errors

@@ -1,6 +1,7 @@
-// Drag and drop ordering of a lesson's blocks in the authoring page. The ↑ ↓
-// buttons (plain forms) remain the keyboard and no-JavaScript way; this only
-// adds dragging, then saves the whole order in one request.
+// Drag and drop ordering of a lesson's blocks in the authoring page, by the
+// block's handle. The ↑ ↓ buttons (plain forms) remain the keyboard and
+// no-JavaScript way; this only adds dragging, then saves the whole order in
+// one request.
 (function () {
   "use strict";
   var list = document.querySelector(".author-blocks[data-reorder-url]");
@@ -19,14 +20,14 @@
 
   function order() {
     return Array.prototype.map.call(
-      list.querySelectorAll("li[draggable=true][data-block-id]"),
+      list.querySelectorAll("li[data-movable][data-block-id]"),
       function (li) { return li.getAttribute("data-block-id"); }
     );
   }
 
   function renumber() {
     var n = 0;
-    list.querySelectorAll("li[draggable=true] .head strong").forEach(function (el) {
+    list.querySelectorAll("li[data-movable] .head strong").forEach(function (el) {
       n += 1;
       el.textContent = el.textContent.replace(/^\d+\./, n + ".");
     });
@@ -53,30 +54,33 @@
     });
   }
 
+  // Pointer events, not HTML5 drag and drop: they work the same with a mouse
+  // and with a finger on a tablet.
   var before = null;
-  list.addEventListener("dragstart", function (event) {
-    var li = event.target.closest && event.target.closest("li[draggable=true]");
-    if (!li) return;
-    dragged = li;
+  list.addEventListener("pointerdown", function (event) {
+    var handle = event.target.closest && event.target.closest(".handle");
+    if (!handle) return;
+    dragged = handle.closest("li[data-block-id]");
     before = order();
-    li.classList.add("dragging");
-    event.dataTransfer.effectAllowed = "move";
-    event.dataTransfer.setData("text/plain", li.getAttribute("data-block-id"));
-  });
-  list.addEventListener("dragover", function (event) {
-    if (!dragged) return;
+    dragged.classList.add("dragging");
+    handle.setPointerCapture(event.pointerId);
     event.preventDefault();
-    var over = event.target.closest && event.target.closest("li[draggable=true]");
-    if (!over || over === dragged) return;
+  });
+  list.addEventListener("pointermove", function (event) {
+    if (!dragged) return;
+    var under = document.elementFromPoint(event.clientX, event.clientY);
+    var over = under && under.closest && under.closest("li[data-movable]");
+    if (!over || over === dragged || over.parentNode !== list) return;
     var box = over.getBoundingClientRect();
     var after = event.clientY > box.top + box.height / 2;
     list.insertBefore(dragged, after ? over.nextSibling : over);
   });
-  list.addEventListener("drop", function (event) { event.preventDefault(); });
-  list.addEventListener("dragend", function () {
+  function drop() {
     if (!dragged) return;
     dragged.classList.remove("dragging");
     dragged = null;
     if (before && before.join(",") !== order().join(",")) save(before);
-  });
+  }
+  list.addEventListener("pointerup", drop);
+  list.addEventListener("pointercancel", drop);
 })();

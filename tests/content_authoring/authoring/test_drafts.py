@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.utils import translation
 
 from content_authoring import selectors, services
 from content_authoring.models import Block, LessonRevision
@@ -88,7 +89,7 @@ def test_new_block_is_hidden_from_learners_until_published(trainer, lesson):
 
 def test_publishing_an_invalid_block_changes_nothing(trainer, lesson):
     block = services.block_add(actor=trainer, lesson=lesson, block_type="mcq")
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.lesson_publish(actor=trainer, lesson=lesson, note="Câu hỏi mới")
     assert any("Block 3" in m for m in exc.value.messages)
     block.refresh_from_db()

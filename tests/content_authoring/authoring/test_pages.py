@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from web_fragments.fragment import Fragment
+from xblock.core import XBlock
+from xblock.fields import Scope, String
 
 from content_authoring.models import Block
 from courses.models import Course, Lesson, Module
@@ -223,3 +226,73 @@ def test_a_lesson_with_learner_records_is_not_deleted(client, trainer, lesson, l
         reverse("authoring:lesson_change", args=[lesson.pk]), {"action": "delete"}
     )
     assert Lesson.objects.filter(pk=lesson.pk).exists()
+
+
+@XBlock.needs("teleporter")
+class _NeedsTeleporterBlock(XBlock):
+    note = String(scope=Scope.content, default="")
+
+    def student_view(self, context=None):
+        return Fragment("<p>TELEPORTED</p>")
+
+
+def test_block_needing_a_missing_service_says_so_in_the_editor(client, trainer, lesson):
+    @XBlock.register_temp_plugin(_NeedsTeleporterBlock, "teleporter_author")
+    def check():
+        Block.objects.create(
+            lesson=lesson, block_type="teleporter_author", position=9, fields={}
+        )
+        client.force_login(trainer)
+        response = client.get(reverse("authoring:lesson", args=[lesson.pk]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "teleporter_author" in html and "teleporter" in html
+        assert "TELEPORTED" not in html
+        # Adding another one is refused with the same reason, not a server error.
+        added = client.post(
+            reverse("authoring:block_add", args=[lesson.pk]),
+            {"block_type": "teleporter_author"},
+            follow=True,
+        )
+        assert added.status_code == 200
+        assert any("teleporter" in str(m) for m in added.context["messages"])
+
+    check()
+
+
+def test_third_party_block_gets_the_generic_editor_and_saves(client, trainer, lesson):
+    from tests.content_authoring.test_third_party import DND
+
+    client.force_login(trainer)
+    client.post(reverse("authoring:block_add", args=[lesson.pk]), {"block_type": DND})
+    block = Block.objects.get(lesson=lesson, block_type=DND)
+    page = client.get(reverse("authoring:lesson", args=[lesson.pk])).content.decode()
+    assert 'name="field-display_name"' in page
+    response = client.post(
+        reverse("authoring:block_save", args=[block.pk]),
+        {"field-display_name": "Kéo thả: các bộ phận cây cà phê", "field-weight": "1"},
+    )
+    assert response.status_code == 302
+    block.refresh_from_db()
+    assert block.fields["display_name"] == "Kéo thả: các bộ phận cây cà phê"
+
+
+def test_answering_a_draft_block_in_preview_is_not_recorded(client, trainer, lesson):
+    block = services_block_add(trainer, lesson)
+    client.force_login(trainer)
+    response = client.post(
+        reverse("content_authoring:block_handler", args=[block.pk, "submit"]),
+        {"submission_id": "6f1c0c7e-8d41-4a51-9b1a-0a3b2c1d0e9f", "selected": "0"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]
+    from courses.models import Attempt
+
+    assert not Attempt.objects.filter(block_id=block.pk).exists()
+
+
+def services_block_add(trainer, lesson):
+    from content_authoring.services import block_add
+
+    return block_add(actor=trainer, lesson=lesson, block_type="mcq")

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
 from content_authoring import services, transfer
 from content_authoring.h5p.models import H5PPackage
@@ -202,7 +203,7 @@ def _course_json(**extra) -> bytes:
 )
 def test_bad_archives_are_refused_and_leave_nothing(trainer, entries, words):
     before = Course.objects.count()
-    with pytest.raises(transfer.ArchiveInvalid) as exc:
+    with translation.override("en"), pytest.raises(transfer.ArchiveInvalid) as exc:
         transfer.course_import(actor=trainer, archive_file=_zip(entries))
     assert words in " ".join(exc.value.messages)
     assert Course.objects.count() == before

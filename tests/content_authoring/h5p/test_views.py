@@ -348,6 +348,8 @@ _DELETE = object()
 )
 def test_bad_statements_are_refused_400_and_record_nothing(graded, statement, expected):
     block, client, learner = graded
+    learner.preferred_language = "en"  # the expected words are the English ones
+    learner.save(update_fields=["preferred_language"])
     response = _xapi(client, block, statement)
     assert response.status_code == 400
     assert expected in response.json()["error"]
