@@ -17,9 +17,7 @@ class CourseCreateForm(forms.Form):
         label=_("Language of instruction"),
         choices=ContentLanguage.choices,
     )
-    target_group = forms.ChoiceField(
-        label=_("For whom"), choices=TargetGroup.choices
-    )
+    target_group = forms.ChoiceField(label=_("For whom"), choices=TargetGroup.choices)
 
 
 class CourseDetailsForm(forms.ModelForm):

@@ -209,22 +209,12 @@ class FillInBlanksBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBl
         marks = self._marks(filled)
         score = round(sum(marks) / len(marks), 4)
         self.filled = filled
-        self._remember(score)
-        self.runtime.publish(
-            self,
-            "grade",
-            {
-                "value": score,
-                "max_value": self.max_score(),
-                "answer": {"blanks": filled},
-            },
+        return self._record_score(
+            score=score,
+            answer={"blanks": filled},
+            correct=all(marks),
+            feedback_html=self._feedback_html(filled),
         )
-        return {
-            "correct": all(marks),
-            "score": score,
-            "max_score": self.max_score(),
-            "feedback_html": self._feedback_html(filled),
-        }
 
     def attempt_result(
         self, *, answer: dict, score: float | None, max_score: float | None

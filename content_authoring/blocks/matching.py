@@ -209,22 +209,12 @@ class MatchingBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBlock)
         marks = self._marks(chosen)
         score = round(sum(marks) / len(marks), 4)
         self.chosen = chosen
-        self._remember(score)
-        self.runtime.publish(
-            self,
-            "grade",
-            {
-                "value": score,
-                "max_value": self.max_score(),
-                "answer": {"chosen": chosen},
-            },
+        return self._record_score(
+            score=score,
+            answer={"chosen": chosen},
+            correct=all(marks),
+            feedback_html=self._feedback_html(chosen),
         )
-        return {
-            "correct": all(marks),
-            "score": score,
-            "max_score": self.max_score(),
-            "feedback_html": self._feedback_html(chosen),
-        }
 
     def attempt_result(
         self, *, answer: dict, score: float | None, max_score: float | None

@@ -216,18 +216,12 @@ class OrderingBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBlock)
         order = self.parse_answer(data)
         score = self._score(order)
         self.last_order = order
-        self._remember(score)
-        self.runtime.publish(
-            self,
-            "grade",
-            {"value": score, "max_value": self.max_score(), "answer": {"order": order}},
+        return self._record_score(
+            score=score,
+            answer={"order": order},
+            correct=score == self.max_score(),
+            feedback_html=self._feedback_html(order),
         )
-        return {
-            "correct": score == self.max_score(),
-            "score": score,
-            "max_score": self.max_score(),
-            "feedback_html": self._feedback_html(order),
-        }
 
     def attempt_result(
         self, *, answer: dict, score: float | None, max_score: float | None

@@ -97,6 +97,24 @@ class ScoredAnswerMixin:
         if self.best_score is None or score > self.best_score:
             self.best_score = score
 
+    def _record_score(
+        self, *, score: float, answer: dict, correct: bool, feedback_html: str
+    ) -> dict:
+        """Keep the best score, publish the grade with the answer, and return
+        what ``AnswerableBlock.submit_answer`` returns."""
+        self._remember(score)
+        self.runtime.publish(  # type: ignore[attr-defined]
+            self,
+            "grade",
+            {"value": score, "max_value": self.max_score(), "answer": answer},
+        )
+        return {
+            "correct": correct,
+            "score": score,
+            "max_score": self.max_score(),
+            "feedback_html": feedback_html,
+        }
+
 
 class ShortAnswerBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBlock):
     """A question with one or more accepted answers ("Đắk Lắk", "Daklak").
@@ -216,18 +234,12 @@ class ShortAnswerBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBlo
         score = self.max_score() if correct else 0.0
         self.typed = typed
         self.last_correct = correct
-        self._remember(score)
-        self.runtime.publish(
-            self,
-            "grade",
-            {"value": score, "max_value": self.max_score(), "answer": {"text": typed}},
+        return self._record_score(
+            score=score,
+            answer={"text": typed},
+            correct=correct,
+            feedback_html=self._feedback_html(typed, correct),
         )
-        return {
-            "correct": correct,
-            "score": score,
-            "max_score": self.max_score(),
-            "feedback_html": self._feedback_html(typed, correct),
-        }
 
     def attempt_result(
         self, *, answer: dict, score: float | None, max_score: float | None

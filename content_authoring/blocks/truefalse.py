@@ -115,22 +115,12 @@ class TrueFalseBlock(ScoredAnswerMixin, AnswerableBlock, AuthorableBlock, XBlock
         correct = chosen == bool(self.answer)
         score = self.max_score() if correct else 0.0
         self.chosen = "true" if chosen else "false"
-        self._remember(score)
-        self.runtime.publish(
-            self,
-            "grade",
-            {
-                "value": score,
-                "max_value": self.max_score(),
-                "answer": {"value": chosen},
-            },
+        return self._record_score(
+            score=score,
+            answer={"value": chosen},
+            correct=correct,
+            feedback_html=self._feedback_html(chosen),
         )
-        return {
-            "correct": correct,
-            "score": score,
-            "max_score": self.max_score(),
-            "feedback_html": self._feedback_html(chosen),
-        }
 
     def attempt_result(
         self, *, answer: dict, score: float | None, max_score: float | None

@@ -33,6 +33,18 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
+def _managed_asset(request: HttpRequest, asset_id: int) -> MediaAsset:
+    """The asset if the user manages its course: 403 if not, 404 if none."""
+    asset = selectors.media_asset_for_author(user=_user(request), asset_id=asset_id)
+    if asset is None:
+        if MediaAsset.objects.filter(pk=asset_id).exists():
+            raise PermissionDenied(
+                _("Only the course's trainers may manage its media.")
+            )
+        raise Http404
+    return asset
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "") and not (
         request.headers.get("HX-Request")
@@ -211,13 +223,7 @@ def _status_json(asset: MediaAsset) -> dict:
 def asset_status(request: HttpRequest, asset_id: int) -> HttpResponse:
     """The asset's progress: an htmx fragment (polling itself until finished),
     or JSON ``{"status", "progress", "error"}`` for ``Accept: application/json``."""
-    asset = selectors.media_asset_for_author(user=_user(request), asset_id=asset_id)
-    if asset is None:
-        if MediaAsset.objects.filter(pk=asset_id).exists():
-            raise PermissionDenied(
-                _("Only the course's trainers may manage its media.")
-            )
-        raise Http404
+    asset = _managed_asset(request, asset_id)
     if _wants_json(request):
         return JsonResponse(_status_json(asset))
     response = render(request, "media/_asset_status.html", {"asset": asset})
@@ -230,13 +236,7 @@ def asset_status(request: HttpRequest, asset_id: int) -> HttpResponse:
 @_signed_in
 def subtitles_attach(request: HttpRequest, asset_id: int) -> HttpResponse:
     """Attach a WebVTT subtitles file to a video."""
-    asset = selectors.media_asset_for_author(user=_user(request), asset_id=asset_id)
-    if asset is None:
-        if MediaAsset.objects.filter(pk=asset_id).exists():
-            raise PermissionDenied(
-                _("Only the course's trainers may manage its media.")
-            )
-        raise Http404
+    asset = _managed_asset(request, asset_id)
     course = asset.course
     try:
         check_uploads(request)
@@ -267,13 +267,7 @@ def subtitles_attach(request: HttpRequest, asset_id: int) -> HttpResponse:
 @require_POST
 @_signed_in
 def asset_delete(request: HttpRequest, asset_id: int) -> HttpResponse:
-    asset = selectors.media_asset_for_author(user=_user(request), asset_id=asset_id)
-    if asset is None:
-        if MediaAsset.objects.filter(pk=asset_id).exists():
-            raise PermissionDenied(
-                _("Only the course's trainers may manage its media.")
-            )
-        raise Http404
+    asset = _managed_asset(request, asset_id)
     course_id = asset.course_id
     services.media_asset_delete(actor=_user(request), asset=asset)
     if request.headers.get("HX-Request"):
