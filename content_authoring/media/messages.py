@@ -42,6 +42,10 @@ MESSAGES = {
     "vtt_empty": _("The subtitles file has no subtitles in it."),
     "image_unreadable": _("This file is not a picture that can be read."),
     "too_many_slides": _("There are too many slides."),
+    "too_slow": _(
+        "Converting this file took far too long and was stopped. Try a shorter "
+        "or smaller file."
+    ),
     "internal": _("Something went wrong while processing this file. Try again later."),
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -83,13 +84,17 @@ def probe(path: Path | str) -> MediaInfo:
     Raises ``MediaError("unreadable")`` for a file ffmpeg cannot open as media
     (a text file, a truncated MP4 without its index).
     """
-    result = subprocess.run(  # noqa: S603 - our binary, argument list, no shell
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", *_input(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=False,
-    )
+    try:
+        result = subprocess.run(  # noqa: S603 - our binary, argument list, no shell
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", *_input(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+            timeout=PROBE_TIMEOUT_S,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError("unreadable", "ffmpeg -i did not answer in time") from exc
     out = result.stderr
     duration = _DURATION.search(out)
     video = next(
@@ -124,17 +129,31 @@ def _tail(text: str, lines: int = 6) -> str:
 # --- running ffmpeg with progress --------------------------------------------------
 
 
+# Reading a file's header takes well under a second; a stuck read is a bad file.
+PROBE_TIMEOUT_S = 60
+
+
+def time_limit(duration: float) -> float:
+    """How long one ffmpeg run may take before it is stopped: generous (ten
+    times the media's length, at least ten minutes), but a hung ffmpeg must
+    not hold a worker for ever."""
+    return max(600.0, duration * 10)
+
+
 def run_ffmpeg(
     args: Sequence[str],
     *,
     duration: float,
     on_progress: Progress | None = None,
     error_code: str = "transcode_failed",
+    limit_s: float | None = None,
 ) -> None:
     """Run ffmpeg with ``args`` (inputs and outputs), reporting 0..1 as it goes.
 
     ``-xerror`` makes ffmpeg stop at the first damaged packet instead of
-    quietly writing a shorter file from a truncated upload.
+    quietly writing a shorter file from a truncated upload. A run longer than
+    ``limit_s`` (default :func:`time_limit`) is killed and fails with
+    ``MediaError("too_slow")``.
     """
     command = [
         ffmpeg_exe(),
@@ -157,14 +176,29 @@ def run_ffmpeg(
     )
     assert process.stdout is not None and process.stderr is not None
     total_us = max(duration, 0.001) * 1_000_000
-    # stderr is read after stdout ends; with -loglevel error it stays far
-    # below a pipe's buffer, so ffmpeg never blocks on it.
-    for line in process.stdout:
-        key, _, value = line.strip().partition("=")
-        if key == "out_time_us" and on_progress is not None and value.isdigit():
-            on_progress(min(int(value) / total_us, 1.0))
-    errors = process.stderr.read()
-    if process.wait() != 0:
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        process.kill()
+
+    timer = threading.Timer(time_limit(duration) if limit_s is None else limit_s, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        # stderr is read after stdout ends; with -loglevel error it stays far
+        # below a pipe's buffer, so ffmpeg never blocks on it.
+        for line in process.stdout:
+            key, _, value = line.strip().partition("=")
+            if key == "out_time_us" and on_progress is not None and value.isdigit():
+                on_progress(min(int(value) / total_us, 1.0))
+        errors = process.stderr.read()
+        returncode = process.wait()
+    finally:
+        timer.cancel()
+    if killed.is_set():
+        raise MediaError("too_slow", "ffmpeg stopped after its time limit")
+    if returncode != 0:
         raise MediaError(error_code, _tail(errors))
     if on_progress is not None:
         on_progress(1.0)

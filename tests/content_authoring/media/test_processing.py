@@ -221,3 +221,28 @@ def test_pictures_are_downscaled_and_lose_their_exif(tmp_path):
         assert height == round(3000 * 1280 / 2000)  # turned upright first
         assert not image.getexif()
         assert b"PhoneMaker" not in out.read_bytes()
+
+
+def test_an_ffmpeg_run_past_its_time_limit_is_stopped(tmp_path):
+    """A hung conversion does not hold the worker: it fails with its own code."""
+    endless = [
+        "-f",
+        "lavfi",
+        "-re",
+        "-i",
+        "sine=frequency=440",
+        str(tmp_path / "x.m4a"),
+    ]
+    with pytest.raises(MediaError) as exc:
+        processing.run_ffmpeg(endless, duration=1, limit_s=1.0)
+    assert exc.value.code == "too_slow"
+    assert "too long" in str(processing_messages("too_slow"))
+
+
+def processing_messages(code: str) -> str:
+    from django.utils import translation
+
+    from content_authoring.media.messages import error_message
+
+    with translation.override("en"):
+        return error_message(code)
