@@ -62,6 +62,20 @@ class BlockUserState(models.Model):
         return f"state of {self.user} on {self.block_id}"
 
 
+class BlockSharedState(models.Model):
+    """Values all learners of a block share: XBlock's ``user_state_summary``
+    scope (a poll's tally). Handlers that change it lock the row."""
+
+    block = models.OneToOneField(
+        Block, on_delete=models.CASCADE, primary_key=True, related_name="shared_state"
+    )
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"shared state of {self.block_id}"
+
+
 class BlockTypePreference(models.Model):
     """A learner's preference-scoped field values for one block type."""
 

@@ -5,7 +5,9 @@ Field data follows XBlock's scopes:
 * content and settings come from ``Block.fields`` (one JSON object per block);
 * user_state from ``BlockUserState``, one row per learner and block;
 * preferences from ``BlockTypePreference``, one row per learner and block type;
-* user_info and user_state_summary are not stored: reads give the field's
+* user_state_summary from ``BlockSharedState``, one row per block, shared by
+  all its learners (a poll's tally); handlers lock it (``services.block_handle``);
+* user_info is not stored: reads give the field's
   default and writes are refused.
 
 A usage id (and a definition id) is ``str(Block.pk)``. Block classes are found
@@ -61,7 +63,12 @@ from xblock.fields import Scope, ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
-from content_authoring.models import Block, BlockTypePreference, BlockUserState
+from content_authoring.models import (
+    Block,
+    BlockSharedState,
+    BlockTypePreference,
+    BlockUserState,
+)
 
 if TYPE_CHECKING:
     from courses.services import ResultRecorded
@@ -125,6 +132,7 @@ class DjangoKeyValueStore(KeyValueStore):
         self._blocks: dict[str, Block] = {}
         self._states: dict[str, dict] = {}
         self._preferences: dict[str, dict] = {}
+        self._summaries: dict[str, dict] = {}
 
     def prime(
         self,
@@ -194,6 +202,23 @@ class DjangoKeyValueStore(KeyValueStore):
             self._preferences[block_type] = dict(row.state) if row else {}
         return self._preferences[block_type]
 
+    def _summary(self, usage_id: str) -> dict:
+        if usage_id not in self._summaries:
+            row = (
+                BlockSharedState.objects.filter(block_id=int(usage_id))
+                .only("state")
+                .first()
+            )
+            self._summaries[usage_id] = dict(row.state) if row else {}
+        return self._summaries[usage_id]
+
+    def lock_summary(self, usage_id: str) -> None:
+        """Read the block's shared state under a row lock, for a handler that
+        may change it: concurrent votes then add up instead of overwriting."""
+        BlockSharedState.objects.get_or_create(block_id=int(usage_id))
+        row = BlockSharedState.objects.select_for_update().get(block_id=int(usage_id))
+        self._summaries[usage_id] = dict(row.state)
+
     def _bucket(self, key: KeyValueStore.Key) -> tuple[str, str, dict]:
         """Where a key's value lives: (kind, id, the cached dict of values)."""
         scope = key.scope
@@ -208,7 +233,10 @@ class DjangoKeyValueStore(KeyValueStore):
             self._check_user(key)
             block_type = str(key.block_scope_id)
             return "preference", block_type, self._preference(block_type)
-        # user_info, user_state_summary, children, parent: nothing is stored.
+        if scope == Scope.user_state_summary:
+            block_id = str(key.block_scope_id)
+            return "summary", block_id, self._summary(block_id)
+        # user_info, children, parent: nothing is stored.
         raise KeyError(key)
 
     def _check_user(self, key: KeyValueStore.Key) -> None:
@@ -253,6 +281,9 @@ class DjangoKeyValueStore(KeyValueStore):
             raise InvalidScopeError(key.scope, key.field_name) from exc
         if kind == "block" and not self.can_edit_content:
             raise InvalidScopeError(key.scope, key.field_name)
+        if kind == "summary" and self.user_id is None:
+            # Shared values change through a learner's handler call only.
+            raise InvalidScopeError(key.scope, key.field_name)
         return kind, ident, values
 
     def _persist(self, touched: Mapping[str, AbstractSet[str]]) -> None:
@@ -267,6 +298,10 @@ class DjangoKeyValueStore(KeyValueStore):
                 block_id=int(block_id),
                 user_id=user_id,
                 defaults={"state": self._states[block_id]},
+            )
+        for block_id in touched.get("summary", ()):
+            BlockSharedState.objects.update_or_create(
+                block_id=int(block_id), defaults={"state": self._summaries[block_id]}
             )
         for block_type in touched.get("preference", ()):
             BlockTypePreference.objects.update_or_create(

@@ -190,6 +190,8 @@ def block_handle(
         user=user, block=block, submission_id=submission, request=request
     )
     with transaction.atomic():
+        if any(f.scope == Scope.user_state_summary for f in xblock.fields.values()):
+            runtime.kvs.lock_summary(str(block.pk))
         try:
             response = runtime.handle(
                 xblock, handler_name, DjangoWebobRequest(request), suffix

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client, RequestFactory
 
 from content_authoring.models import Block
 from tests import factories
@@ -51,5 +52,19 @@ def lesson_request(rf: RequestFactory, lesson):
         request = rf.get(f"/courses/x/lessons/{lesson.pk}/")
         request.user = user
         return request
+
+    return make
+
+
+@pytest.fixture
+def csrf_client(db):
+    """A signed-in client that must send the CSRF token, as a browser does."""
+
+    def make(user):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        client.cookies["csrftoken"] = token = _get_new_csrf_string()
+        client.csrf = token
+        return client
 
     return make

@@ -12,7 +12,6 @@ import re
 import uuid
 
 import pytest
-from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock, XBlockAside
@@ -71,20 +70,6 @@ def _dnd(lesson, *, mode="assessment", position=3, **fields) -> Block:
 @pytest.fixture
 def dnd(lesson):
     return _dnd(lesson)
-
-
-@pytest.fixture
-def csrf_client(db):
-    """A signed-in client that must send the CSRF token, as a browser does."""
-
-    def make(user):
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(user)
-        client.cookies["csrftoken"] = token = _get_new_csrf_string()
-        client.csrf = token
-        return client
-
-    return make
 
 
 def _call(client, block, handler, data=None, *, submission_id=None, csrf=True):
