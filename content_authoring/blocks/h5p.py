@@ -130,7 +130,7 @@ class H5PBlock(AuthorableBlock, XBlock):
 
     @XBlock.handler
     def viewed(self, request, suffix: str = "") -> Response:
-        """Content without questions (an accordion, flashcards) was opened."""
+        """Content without questions (an accordion, a page of text) was opened."""
         package = self._package()
         if package is None:
             raise ValidationError(_("This H5P content is not available."))

@@ -97,33 +97,63 @@ CONTENT_EXTENSIONS = frozenset(
 )
 LIBRARY_EXTRA_EXTENSIONS = frozenset({"js", "css"})
 
-# Content types that report a score, besides anything built on H5P.Question.
+# Whether a package "has questions" (``ValidPackage.has_questions``) decides
+# how its block completes: with questions, by the score H5P reports (the
+# block's ``xapi`` handler); without, as soon as it is shown (``viewed``).
+# A package has questions when a library it needs to play reports a score of
+# its own, known either way:
+#
+# * by name: H5P.Question (the base of H5P's single questions) and the
+#   content types below, which score what the learner does;
+# * by its code: a library whose preloaded JavaScript reports a scored xAPI
+#   statement (``triggerXAPIScored``, ``triggerXAPICompleted`` or
+#   ``setScoredResult``): H5P.Flashcards, for one, ends with
+#   ``triggerXAPICompleted(score, maxScore)``. This catches scoring content
+#   types missing from the list.
+#
+# Containers do not count by themselves: they report the total of the
+# questions they hold, and those questions are among the package's libraries
+# too. A Column or Course Presentation holding only text has no questions and
+# completes when shown, where its own (empty) total could never be recorded.
 _SCORING_LIBRARIES = frozenset(
     {
         "H5P.Question",
-        "H5P.QuestionSet",
+        "H5P.MultiChoice",
+        "H5P.TrueFalse",
+        "H5P.Blanks",
         "H5P.SingleChoiceSet",
-        "H5P.InteractiveVideo",
-        "H5P.CoursePresentation",
         "H5P.DragQuestion",
         "H5P.DragText",
         "H5P.MarkTheWords",
         "H5P.Summary",
         "H5P.Essay",
+        "H5P.Flashcards",
         "H5P.ImageMultipleHotspotQuestion",
         "H5P.ImageHotspotQuestion",
         "H5P.Crossword",
         "H5P.Dictation",
         "H5P.ArithmeticQuiz",
         "H5P.SpeakTheWords",
-        "H5P.SpeakTheWordsSet",
         "H5P.SortParagraphs",
         "H5P.ImageSequencing",
         "H5P.ImagePair",
         "H5P.MemoryGame",
         "H5P.MultiMediaChoice",
-        "H5P.InteractiveBook",
     }
+)
+_CONTAINER_LIBRARIES = frozenset(
+    {
+        "H5P.BranchingScenario",
+        "H5P.Column",
+        "H5P.CoursePresentation",
+        "H5P.InteractiveBook",
+        "H5P.InteractiveVideo",
+        "H5P.QuestionSet",
+        "H5P.SpeakTheWordsSet",
+    }
+)
+_REPORTS_SCORE = re.compile(
+    rb"\b(?:triggerXAPIScored|triggerXAPICompleted|setScoredResult)\s*\("
 )
 
 _CHUNK = 64 * 1024
@@ -537,6 +567,22 @@ def _closure(
     return needed, missing
 
 
+def _reports_score(root: Path, library: _Library) -> bool:
+    """Whether this library scores what the learner does (see
+    ``_SCORING_LIBRARIES``): by its name, or by its JavaScript."""
+    name = library.ref.machine_name
+    if name in _CONTAINER_LIBRARIES:
+        return False
+    if name in _SCORING_LIBRARIES:
+        return True
+    for item in library.data.get("preloadedJs", []):
+        # The paths were checked by _check_preloaded_files: files in the package.
+        script = (root / library.folder / item["path"]).read_bytes()
+        if _REPORTS_SCORE.search(script):
+            return True
+    return False
+
+
 # --- SVG -----------------------------------------------------------------------------
 
 _SCRIPT_ELEMENTS = frozenset(
@@ -619,7 +665,6 @@ def package_validate(archive: IO[bytes], *, root: Path, limits: Limits) -> Valid
             code="missing_libraries",
         )
     _check_svgs(root, files)
-    names = {ref.machine_name for ref in needed}
     return ValidPackage(
         root=root,
         title=title,
@@ -627,6 +672,6 @@ def package_validate(archive: IO[bytes], *, root: Path, limits: Limits) -> Valid
         h5p_json=data,
         files=files,
         unpacked_size=unpacked,
-        has_questions=bool(names & _SCORING_LIBRARIES),
+        has_questions=any(_reports_score(root, libraries[ref]) for ref in needed),
         libraries=needed,
     )

@@ -186,6 +186,65 @@ def test_blanks_answer_records_a_score(live_server, phone):
     assert attempt.score == 0
 
 
+def _flashcards_answers() -> list[str]:
+    """The right answer of each card of the Flashcards fixture, in order."""
+    with zipfile.ZipFile(H5P_FIXTURES / "H5P.Flashcards.h5p") as package:
+        content = json.loads(package.read("content/content.json"))
+    return [card["answer"] for card in content["cards"]]
+
+
+def test_flashcards_typed_to_the_end_record_the_score_once(live_server, phone):
+    """The learner types an answer on every card and checks it; after the
+    last card Flashcards sends one `completed` statement with the number of
+    right answers, and that is the result (it does not complete on view)."""
+    right = _flashcards_answers()
+    assert len(right) == 5
+    # Right for the first three cards (one in other letter case: Flashcards
+    # ignores case), wrong for the last two.
+    typed = [right[0], right[1].upper(), right[2], "Chuối", "Xoài"]
+    page, frame, block, learner, errors = _open_lesson(
+        live_server, phone, "H5P.Flashcards.h5p"
+    )
+    # The cards are built once their pictures have loaded.
+    frame.locator(".h5p-card.h5p-current").wait_for()
+    cards = frame.locator(".h5p-card")
+    assert cards.count() == len(right)
+    for index, answer in enumerate(typed):
+        card = cards.nth(index)
+        assert "h5p-current" in (card.get_attribute("class") or "")
+        card.locator(".h5p-textinput").fill(answer)
+        # On a narrow screen Flashcards may show an icon button instead of
+        # the labelled one: press whichever is shown.
+        card.locator(
+            ".h5p-check-button:visible, .h5p-icon-button:visible"
+        ).first.click()
+        verdict = "h5p-correct" if index < 3 else "h5p-wrong"
+        card.locator(f".h5p-input.{verdict} .h5p-feedback-label").wait_for()
+        if index < len(typed) - 1:
+            # Flashcards would turn the card by itself after 3.5 s; the
+            # learner does not wait and presses "Next".
+            frame.locator(".h5p-navigation .h5p-next").click()
+            cards.nth(index + 1).and_(frame.locator(".h5p-card.h5p-current")).wait_for()
+    _wait_recorded(page)
+    status = page.locator("[data-h5p-status]")
+    assert "3/5" in status.inner_text()
+
+    attempts = Attempt.objects.filter(block=block, user=learner)
+    assert attempts.count() == 1
+    attempt = attempts.get()
+    assert attempt.kind == "grade"
+    assert attempt.answer["verb"] == "completed"
+    assert (attempt.score, attempt.max_score) == (3, 5)
+    summary = _summary(block, learner)
+    assert (summary.score, summary.max_score) == (3, 5)
+    assert summary.completed_at is not None
+    # A package with questions never asks to be completed on view.
+    block_box = page.locator("[data-h5p-block]")
+    assert block_box.get_attribute("data-has-questions") == "true"
+    assert block_box.get_attribute("data-viewed-saved") is None
+    assert errors == [], errors
+
+
 def test_question_set_finished_records_the_total_once(live_server, phone):
     page, frame, block, learner, _errors = _open_lesson(
         live_server, phone, "H5P.QuestionSet.h5p"

@@ -7,6 +7,7 @@ nothing in the storage or in the temporary folder.
 from __future__ import annotations
 
 import io
+import json
 import stat
 import zipfile
 
@@ -30,7 +31,7 @@ from tests.content_authoring.h5p.conftest import (
 VALID = {
     "H5P.Accordion.h5p": ("H5P.Accordion 1.0", False),
     "H5P.Blanks.h5p": ("H5P.Blanks 1.12", True),
-    "H5P.Flashcards.h5p": ("H5P.Flashcards 1.5", False),
+    "H5P.Flashcards.h5p": ("H5P.Flashcards 1.5", True),
     "H5P.InteractiveVideo.h5p": ("H5P.InteractiveVideo 1.22", True),
     "H5P.MultiChoice.h5p": ("H5P.MultiChoice 1.14", True),
     "H5P.QuestionSet.h5p": ("H5P.QuestionSet 1.17", True),
@@ -129,6 +130,79 @@ def test_own_minimal_package_is_accepted(trainer, course):
     assert package.title == "Cà phê"
     assert package.main_library == "H5P.Demo 1.0"
     assert package.has_questions is False
+
+
+def _has_questions(trainer, course, extra: dict[str, bytes], **kwargs) -> bool:
+    return h5p_package_upload(
+        actor=trainer, course=course, upload=upload_of(make_package(extra, **kwargs))
+    ).package.has_questions
+
+
+def test_a_library_whose_script_reports_a_score_has_questions(trainer, course):
+    # As H5P.Flashcards ends: a scored "completed" statement.
+    script = b"this.triggerXAPICompleted(this.getScore(), this.getMaxScore());"
+    assert _has_questions(trainer, course, {"H5P.Base-2.3/lib.js": script}) is True
+
+
+def test_a_library_whose_script_reports_no_score_has_no_questions(trainer, course):
+    script = b"this.triggerXAPI('interacted'); // triggerXAPIScored is not called"
+    assert _has_questions(trainer, course, {"H5P.Base-2.3/lib.js": script}) is False
+
+
+def test_content_built_on_h5p_question_has_questions(trainer, course):
+    extra = {
+        "H5P.Demo-1.0/library.json": library_json(
+            "H5P.Demo", 1, 0, deps=[("H5P.Question", 1, 4)]
+        ),
+        "H5P.Question-1.4/library.json": library_json("H5P.Question", 1, 4),
+        "H5P.Question-1.4/lib.js": b"",
+    }
+    assert _has_questions(trainer, course, extra, drop=_BASE) is True
+
+
+_BASE = ("H5P.Base-2.3/library.json", "H5P.Base-2.3/lib.js")
+_COLUMN_JS = (
+    b"self.triggerXAPIScored(self.getScore(), self.getMaxScore(), 'completed');"
+)
+
+
+def _column(*children: str) -> dict[str, bytes]:
+    """A Column (a container reporting its children's total) holding
+    ``children``, each an H5P library of the package."""
+    refs = [(name, 1, 0) for name in children]
+    files = {
+        "h5p.json": json.dumps(
+            {
+                "title": "Cột",
+                "mainLibrary": "H5P.Column",
+                "preloadedDependencies": [
+                    {"machineName": n, "majorVersion": a, "minorVersion": b}
+                    for n, a, b in [("H5P.Column", 1, 16), *refs]
+                ],
+            }
+        ).encode(),
+        "H5P.Column-1.16/library.json": library_json("H5P.Column", 1, 16),
+        "H5P.Column-1.16/lib.js": _COLUMN_JS,
+    }
+    for name in children:
+        files[f"{name}-1.0/library.json"] = library_json(name, 1, 0)
+        files[f"{name}-1.0/lib.js"] = (
+            b"this.triggerXAPIScored(1, 1, 'answered');" if "Quiz" in name else b""
+        )
+    return files
+
+
+def test_a_container_holding_only_text_has_no_questions(trainer, course):
+    extra = _column("H5P.AdvancedText")
+    assert _has_questions(trainer, course, extra, drop=_DEMO) is False
+
+
+def test_a_container_holding_a_question_has_questions(trainer, course):
+    extra = _column("H5P.AdvancedText", "H5P.OwnQuiz")
+    assert _has_questions(trainer, course, extra, drop=_DEMO) is True
+
+
+_DEMO = ("H5P.Demo-1.0/library.json", "H5P.Demo-1.0/lib.js", *_BASE)
 
 
 # --- the invalid fixtures ------------------------------------------------------------

@@ -403,3 +403,31 @@ def test_content_with_questions_does_not_complete_on_view(graded):
     )
     assert response.status_code == 400
     assert not Attempt.objects.exists()
+
+
+def test_flashcards_score_through_xapi_and_do_not_complete_on_view(
+    trainer, course, lesson, learner
+):
+    # Flashcards ends with a scored "completed" statement: it has questions.
+    package = _package(trainer, course, "H5P.Flashcards.h5p")
+    assert package.has_questions
+    block = _block(lesson, package)
+    factories.enroll(learner, course)
+    client = _client(learner)
+    viewed = client.post(
+        f"/blocks/{block.pk}/handler/viewed/",
+        data=json.dumps({"submission_id": str(uuid.uuid4())}),
+        content_type="application/json",
+    )
+    assert viewed.status_code == 400
+    assert not Attempt.objects.exists()
+    completed = copy.deepcopy(ANSWERED)
+    completed["verb"]["id"] = "http://adlnet.gov/expapi/verbs/completed"
+    completed["result"]["score"] = {"raw": 3, "max": 5}
+    response = _xapi(client, block, completed)
+    assert response.status_code == 200, response.content
+    attempt = Attempt.objects.get(block=block, user=learner)
+    assert (attempt.score, attempt.max_score) == (3, 5)
+    assert attempt.answer["verb"] == "completed"
+    summary = BlockSummary.objects.get(block=block, user=learner)
+    assert summary.completed_at is not None and summary.score == 3
