@@ -9,10 +9,12 @@ so a name never changes content and may be cached for a year.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from content_authoring.media.messages import error_message
@@ -95,6 +97,21 @@ class MediaAsset(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """Still waiting or processing long after any run would have ended: the
+        worker stopped (or never ran). The trainer may start it again."""
+        from content_authoring.media.processing import time_limit
+
+        if self.is_finished or self.updated_at is None:
+            return False
+        allowed = timedelta(seconds=time_limit(self.duration or 0) + 60)
+        return self.updated_at < timezone.now() - allowed
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stale
 
     @property
     def percent(self) -> int:

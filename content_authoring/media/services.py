@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content_authoring.blocks import language_tag
@@ -234,6 +235,23 @@ def media_subtitles_attach(
 
 
 @transaction.atomic
+@transaction.atomic
+def media_asset_retry(*, actor: User, asset: MediaAsset) -> MediaAsset:
+    """Process an asset again: after a failure, or when it has waited far
+    longer than any run takes (the worker stopped). Nothing uploaded is lost:
+    the original is kept until the asset is deleted."""
+    _can_manage(actor=actor, course=asset.course)
+    asset = MediaAsset.objects.select_for_update().get(pk=asset.pk)
+    if not asset.can_retry:
+        raise ValidationError(_("This file is still being processed: wait for it."))
+    asset.status = MediaAsset.Status.PENDING
+    asset.progress = 0
+    asset.error_code = asset.error_detail = ""
+    asset.save()
+    _enqueue_processing(asset.pk)
+    return asset
+
+
 def media_asset_delete(*, actor: User, asset: MediaAsset) -> None:
     """Remove an asset and, once that is committed, its files."""
     _can_manage(actor=actor, course=asset.course)
@@ -341,7 +359,13 @@ def media_asset_process(*, asset_id: int) -> MediaAsset | None:
     if asset.status == MediaAsset.Status.READY:
         return asset
     MediaAsset.objects.filter(pk=asset_id).update(
-        status=MediaAsset.Status.PROCESSING, progress=0, error_code="", error_detail=""
+        status=MediaAsset.Status.PROCESSING,
+        progress=0,
+        error_code="",
+        error_detail="",
+        # Marks when this run started: an asset left "processing" far past
+        # that is stale (``MediaAsset.is_stale``).
+        updated_at=timezone.now(),
     )
     progress = _ProgressWriter(asset_id)
     try:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:asset_id>/status/", views.asset_status, name="asset_status"),
     path("<int:asset_id>/subtitles/", views.subtitles_attach, name="subtitles_attach"),
     path("<int:asset_id>/delete/", views.asset_delete, name="asset_delete"),
+    path("<int:asset_id>/retry/", views.asset_retry, name="asset_retry"),
 ]

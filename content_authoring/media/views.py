@@ -276,6 +276,20 @@ def asset_delete(request: HttpRequest, asset_id: int) -> HttpResponse:
 
 
 @require_POST
+@_signed_in
+def asset_retry(request: HttpRequest, asset_id: int) -> HttpResponse:
+    """Process a failed or stalled asset again; answers with its status."""
+    asset = _managed_asset(request, asset_id)
+    try:
+        asset = services.media_asset_retry(actor=_user(request), asset=asset)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=409)
+    response = render(request, "media/_asset_status.html", {"asset": asset})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
 @limited_upload_view(lambda: settings.MEDIA_IMAGE_UPLOAD_MAX_BYTES)
 @_signed_in
 def image_upload(request: HttpRequest, course_id: int) -> HttpResponse:

@@ -437,3 +437,63 @@ def test_progress_is_written_to_the_asset_as_processing_goes(
     assert any(0 < value < 1 for value in written), written
     asset.refresh_from_db()
     assert asset.status == "ready" and asset.progress == 1.0
+
+
+def retry_url(asset):
+    return f"/blocks/media/{asset.pk}/retry/"
+
+
+def test_a_failed_asset_can_be_processed_again(post, trainer, ready_video):
+    """A failure that was not the file's fault (here: marked failed by hand, as
+    an internal error would) is retried on the kept original."""
+    MediaAsset.objects.filter(pk=ready_video.pk).update(
+        status="failed", error_code="internal", progress=0.3
+    )
+    ready_video.renditions.all().delete()
+    response = post(trainer, retry_url(ready_video), {}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    ready_video.refresh_from_db()
+    assert ready_video.status == "ready" and ready_video.error_code == ""
+    assert {r.name for r in ready_video.renditions.all()} >= {"360p", "poster"}
+
+
+def test_an_asset_left_processing_by_a_stopped_worker_can_be_restarted(
+    post, trainer, ready_video, client_for
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stopped = timezone.now() - timedelta(hours=3)
+    MediaAsset.objects.filter(pk=ready_video.pk).update(
+        status="processing", progress=0.4, updated_at=stopped
+    )
+    ready_video.refresh_from_db()
+    assert ready_video.is_stale and ready_video.can_retry
+    status = client_for(trainer).get(f"/blocks/media/{ready_video.pk}/status/")
+    assert "hx-trigger" not in status.content.decode()  # stops polling
+    assert retry_url(ready_video) in status.content.decode()
+    post(trainer, retry_url(ready_video), {})
+    ready_video.refresh_from_db()
+    assert ready_video.status == "ready"
+
+
+def test_an_asset_being_processed_now_is_not_restarted(post, trainer, ready_video):
+    from django.utils import timezone
+
+    MediaAsset.objects.filter(pk=ready_video.pk).update(
+        status="processing", progress=0.4, updated_at=timezone.now()
+    )
+    response = post(trainer, retry_url(ready_video), {})
+    assert response.status_code == 409
+    ready_video.refresh_from_db()
+    assert ready_video.status == "processing"
+
+
+def test_others_may_not_restart_processing(post, ready_video):
+    MediaAsset.objects.filter(pk=ready_video.pk).update(status="failed")
+    for role in (Role.LEARNER, Role.TRAINER):
+        response = post(factories.make_user(role), retry_url(ready_video), {})
+        assert response.status_code == 403
+    ready_video.refresh_from_db()
+    assert ready_video.status == "failed"
