@@ -527,6 +527,8 @@ class BlockRuntime(Runtime):
         )
         self.submission_id = submission_id
         self.results: list[ResultRecorded] = []
+        # Values read once for a whole page (``prefetch_for_lesson``), by name.
+        self.cache: dict[str, Any] = {}
 
     # Blocks ----------------------------------------------------------------------
 

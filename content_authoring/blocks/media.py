@@ -117,11 +117,33 @@ class _PlayableBlock(_CourseOfBlock, AuthorableBlock, CompletableXBlockMixin, XB
         value = self.asset_id
         return value if isinstance(value, int) and value > 0 else None
 
+    @classmethod
+    def prefetch_for_lesson(cls, runtime, rows) -> None:
+        """Read the playback of every uploaded asset these blocks play in one
+        go (see ``selectors.lesson_render``)."""
+        from content_authoring.media.selectors import media_playbacks
+
+        ids = [
+            r.fields["asset_id"]
+            for r in rows
+            if isinstance(r.fields.get("asset_id"), int) and r.fields["asset_id"] > 0
+        ]
+        cache = runtime.cache.setdefault("media_playbacks", {})
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            found = media_playbacks(asset_ids=missing)
+            cache.update({i: found.get(i) for i in missing})
+
     def _playback(self):
         from content_authoring.media.selectors import media_playback
 
         asset_id = self._asset_id()
-        return media_playback(asset_id=asset_id) if asset_id else None
+        if not asset_id:
+            return None
+        cache = getattr(self.runtime, "cache", {}).get("media_playbacks", {})
+        if asset_id in cache:
+            return cache[asset_id]
+        return media_playback(asset_id=asset_id)
 
     def _save_data_requested(self) -> bool:
         request = getattr(self.runtime, "request", None)

@@ -68,14 +68,20 @@ class Playback:
 
 
 def media_playback(*, asset_id: int) -> Playback | None:
-    """What the player of a ready asset needs (one query), or ``None``."""
-    asset = (
-        MediaAsset.objects.filter(pk=asset_id, status=MediaAsset.Status.READY)
-        .prefetch_related(Prefetch("renditions", queryset=Rendition.objects.all()))
-        .first()
-    )
-    if asset is None:
-        return None
+    """What the player of a ready asset needs (two queries), or ``None``."""
+    return media_playbacks(asset_ids=[asset_id]).get(asset_id)
+
+
+def media_playbacks(*, asset_ids: list[int]) -> dict[int, Playback]:
+    """The playback of every ready asset among ``asset_ids``, in two queries
+    whatever their number (a lesson page asks once for all its players)."""
+    assets = MediaAsset.objects.filter(
+        pk__in=asset_ids, status=MediaAsset.Status.READY
+    ).prefetch_related(Prefetch("renditions", queryset=Rendition.objects.all()))
+    return {asset.pk: _playback(asset) for asset in assets}
+
+
+def _playback(asset: MediaAsset) -> Playback:
     files = {
         r.name: PlayableFile(
             url=r.file.url,

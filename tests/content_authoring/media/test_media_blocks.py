@@ -228,3 +228,35 @@ def test_image_author_view_offers_an_upload_that_fills_the_address(lesson, train
         QueryDict("src=/media/j.jpg&alt=Hoa&caption=&width=1280&height=853")
     )
     assert values["width"] == 1280 and values["alt"] == "Hoa"
+
+
+def _add_video(lesson, asset, position):
+    return Block.objects.create(
+        lesson=lesson,
+        block_type="video",
+        position=position,
+        fields={"asset_id": asset.pk, "caption": f"Video {position}"},
+        required=True,
+        graded=False,
+    )
+
+
+def test_players_of_a_lesson_cost_the_same_queries_however_many(
+    lesson, learner, rf, django_assert_max_num_queries
+):
+    """Every uploaded video of the page is read in one go, not per player."""
+    factories.enroll(learner, lesson.course)
+    _add_video(lesson, make_ready_asset(lesson.course), 1)
+    request = rf.get("/lesson/")
+    request.user = learner
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        lesson_render(request=request, user=learner, lesson=lesson)
+    for position in range(2, 6):
+        _add_video(lesson, make_ready_asset(lesson.course), position)
+    with django_assert_max_num_queries(len(one)):
+        rendered = lesson_render(request=request, user=learner, lesson=lesson)
+    assert len(rendered.blocks) == 5
+    assert all("240p" in str(b.html) or "360p" in str(b.html) for b in rendered.blocks)
