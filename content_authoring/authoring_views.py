@@ -522,7 +522,6 @@ def lesson_preview(request: HttpRequest, lesson_id: int) -> HttpResponse:
     rendered = selectors.lesson_render(
         request=request, user=_user(request), lesson=lesson, draft=True
     )
-    previous, following = course_selectors.lesson_neighbours(lesson=lesson)
     return render(
         request,
         "content_authoring/authoring/preview.html",

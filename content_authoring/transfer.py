@@ -447,51 +447,51 @@ def _manifest(importer: _Importer) -> dict[str, Any]:
     return manifest
 
 
-def _import_media(importer: _Importer, course: Course, actor: User, items) -> None:
-    for item in items:
-        asset = MediaAsset.objects.create(
-            course=course,
-            created_by=actor,
-            kind=item["kind"],
-            title=item.get("title", ""),
-            status=item.get("status", MediaAsset.Status.READY),
-            progress=1.0 if item.get("status") == MediaAsset.Status.READY else 0.0,
-            duration=item.get("duration"),
-            width=item.get("width"),
-            height=item.get("height"),
-            original_size=item.get("original_size", 0),
-            slide_starts=item.get("slide_starts") or [],
-            subtitles_lang=item.get("subtitles_lang", ""),
+def _import_media(importer: _Importer, course: Course, actor: User, item) -> None:
+    """One media asset of the archive: its row, files and renditions."""
+    asset = MediaAsset.objects.create(
+        course=course,
+        created_by=actor,
+        kind=item["kind"],
+        title=item.get("title", ""),
+        status=item.get("status", MediaAsset.Status.READY),
+        progress=1.0 if item.get("status") == MediaAsset.Status.READY else 0.0,
+        duration=item.get("duration"),
+        width=item.get("width"),
+        height=item.get("height"),
+        original_size=item.get("original_size", 0),
+        slide_starts=item.get("slide_starts") or [],
+        subtitles_lang=item.get("subtitles_lang", ""),
+    )
+    asset.original.name = importer.store_media_file(
+        item.get("original", ""), asset.pk, "original"
+    )
+    if item.get("slides_pdf"):
+        asset.slides_pdf.name = importer.store_media_file(
+            item["slides_pdf"], asset.pk, "slides"
         )
-        asset.original.name = importer.store_media_file(
-            item.get("original", ""), asset.pk, "original"
+    asset.slide_images = [
+        importer.store_media_file(n, asset.pk, f"slide-{i}")
+        for i, n in enumerate(item.get("slide_images") or [], start=1)
+    ]
+    if item.get("subtitles"):
+        asset.subtitles.name = importer.store_media_file(
+            item["subtitles"], asset.pk, "subtitles"
         )
-        if item.get("slides_pdf"):
-            asset.slides_pdf.name = importer.store_media_file(
-                item["slides_pdf"], asset.pk, "slides"
-            )
-        asset.slide_images = [
-            importer.store_media_file(n, asset.pk, f"slide-{i}")
-            for i, n in enumerate(item.get("slide_images") or [], start=1)
-        ]
-        if item.get("subtitles"):
-            asset.subtitles.name = importer.store_media_file(
-                item["subtitles"], asset.pk, "subtitles"
-            )
-        asset.save()
-        for rendition in item.get("renditions", []):
-            Rendition.objects.create(
-                asset=asset,
-                name=rendition["name"],
-                file=importer.store_media_file(
-                    rendition["file"], asset.pk, rendition["name"]
-                ),
-                mime_type=rendition.get("mime_type", ""),
-                size_bytes=rendition.get("size_bytes", 0),
-                width=rendition.get("width"),
-                height=rendition.get("height"),
-            )
-        importer.media_ids[f"media:{item['ref']}"] = asset.pk
+    asset.save()
+    for rendition in item.get("renditions", []):
+        Rendition.objects.create(
+            asset=asset,
+            name=rendition["name"],
+            file=importer.store_media_file(
+                rendition["file"], asset.pk, rendition["name"]
+            ),
+            mime_type=rendition.get("mime_type", ""),
+            size_bytes=rendition.get("size_bytes", 0),
+            width=rendition.get("width"),
+            height=rendition.get("height"),
+        )
+    importer.media_ids[f"media:{item['ref']}"] = asset.pk
 
 
 def course_import(
@@ -556,7 +556,7 @@ def _import_course(
                 )
             importer.h5p_ids[package["ref"]] = uploaded.package.pk
         for item in manifest.get("media", []):
-            _import_media(importer, course, actor, [item])
+            _import_media(importer, course, actor, item)
         for m in manifest.get("modules", []):
             module = Module.objects.create(
                 course=course, title=m["title"], position=m["position"]

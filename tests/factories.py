@@ -10,6 +10,8 @@ from courses.services import course_save
 from lms.models import Cohort, LearnerProfile, Role, User
 
 _seq = itertools.count(1)
+# Every user these factories make signs in with this password.
+PASSWORD = "pw-Đắk-Lắk-2026"  # noqa: S105 - test data
 
 
 def make_user(
@@ -18,7 +20,7 @@ def make_user(
     n = next(_seq)
     user = User.objects.create_user(
         username=username or f"{role}{n}",
-        password="pw-Đắk-Lắk-2026",
+        password=PASSWORD,
         role=role,
         full_name=extra.pop("full_name", f"Người dùng {n}"),
         **extra,

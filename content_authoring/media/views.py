@@ -218,6 +218,13 @@ def _status_json(asset: MediaAsset) -> dict:
     }
 
 
+def _status_fragment(request: HttpRequest, asset: MediaAsset) -> HttpResponse:
+    """The asset's progress fragment; never cached, since it polls itself."""
+    response = render(request, "media/_asset_status.html", {"asset": asset})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 @_signed_in
 def asset_status(request: HttpRequest, asset_id: int) -> HttpResponse:
@@ -226,9 +233,7 @@ def asset_status(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset = _managed_asset(request, asset_id)
     if _wants_json(request):
         return JsonResponse(_status_json(asset))
-    response = render(request, "media/_asset_status.html", {"asset": asset})
-    response["Cache-Control"] = "no-store"
-    return response
+    return _status_fragment(request, asset)
 
 
 @require_POST
@@ -284,9 +289,7 @@ def asset_retry(request: HttpRequest, asset_id: int) -> HttpResponse:
         asset = services.media_asset_retry(actor=_user(request), asset=asset)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=409)
-    response = render(request, "media/_asset_status.html", {"asset": asset})
-    response["Cache-Control"] = "no-store"
-    return response
+    return _status_fragment(request, asset)
 
 
 @require_POST

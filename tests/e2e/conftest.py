@@ -118,3 +118,37 @@ def demo(live_server):
 
     load_demo()
     return DEMO_PASSWORD
+
+
+def sign_in(page, base: str, username: str, password: str | None = None) -> None:
+    """Sign in through the real form (the factories' password by default)."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def sign_in_and_enroll_over_api(
+    context, base: str, username: str, password: str, course_slug: str
+) -> None:
+    """Sign in and enroll through the context's request API: it shares the
+    cookies but not the HTTP cache, so the next page is truly a first visit."""
+    api = context.request
+    api.get(f"{base}/accounts/login/")
+    csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
+    signed_in = api.post(
+        f"{base}/accounts/login/",
+        form={"username": username, "password": password, "csrfmiddlewaretoken": csrf},
+        max_redirects=0,
+    )
+    assert signed_in.status == 302, signed_in.text()[:500]
+    csrf = next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")
+    enrolled = api.post(
+        f"{base}/courses/{course_slug}/enroll/",
+        form={"csrfmiddlewaretoken": csrf},
+        max_redirects=0,
+    )
+    assert enrolled.status == 302

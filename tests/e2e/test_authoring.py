@@ -13,24 +13,15 @@ from courses.models import Attempt, BlockSummary, Enrollment, Lesson
 from lms.models import Role
 from tests import factories
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import PHONE, SCREENSHOTS
+from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "pw-Đắk-Lắk-2026"
 QUESTION = "Nên ghép cải tạo cà phê vào mùa nào?"
 CHOICES = ["Giữa mùa khô", "Mùa mưa", "Bất kỳ lúc nào"]
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _last_block(page):
@@ -49,7 +40,7 @@ def test_trainer_builds_and_publishes_a_lesson_learner_answers_it(live_server, b
     page = desk.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, base, trainer.username)
+    sign_in(page, base, trainer.username)
 
     # A new lesson in the course's module.
     page.goto(f"{base}/author/courses/{course.slug}/")
@@ -143,7 +134,7 @@ def test_trainer_builds_and_publishes_a_lesson_learner_answers_it(live_server, b
     phone.set_default_timeout(15_000)
     page = phone.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, base, learner.username)
+    sign_in(page, base, learner.username)
     page.goto(f"{base}/courses/{course.slug}/lessons/{lesson.pk}/")
     question = page.locator("section.block").filter(
         has=page.locator("input[type=radio]")

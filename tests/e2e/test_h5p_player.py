@@ -19,6 +19,7 @@ from courses.models import Attempt, BlockSummary
 from lms.models import Role
 from tests import factories
 from tests.conftest import FIXTURES
+from tests.e2e.conftest import sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -26,7 +27,6 @@ pytestmark = [
 ]
 
 H5P_FIXTURES = FIXTURES / "h5p"
-PASSWORD = "pw-Đắk-Lắk-2026"
 VALID = [
     "H5P.Accordion.h5p",
     "H5P.Blanks.h5p",
@@ -63,20 +63,12 @@ def _lesson_with_package(name: str):
     return course, lesson, block, learner
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _open_lesson(live_server, phone, name: str):
     course, lesson, block, learner = _lesson_with_package(name)
     page = phone.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _sign_in(page, live_server.url, learner.username)
+    sign_in(page, live_server.url, learner.username)
     page.goto(f"{live_server.url}/courses/{course.slug}/lessons/{lesson.pk}/")
     frame_element = page.locator("iframe.h5p-frame")
     frame_element.scroll_into_view_if_needed()

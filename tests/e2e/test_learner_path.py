@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sign_in, sign_in_and_enroll_over_api
 
 pytestmark = [
     pytest.mark.e2e,
@@ -41,14 +41,6 @@ def _foreign(urls: list[str]) -> list[str]:
     ]
 
 
-def _sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _progress(page, selector: str) -> float:
     return float(page.locator(selector).get_attribute("value"))
 
@@ -67,7 +59,7 @@ def test_learner_signs_in_enrolls_answers_and_sees_progress(live_server, demo, p
     page = phone.new_page()
     urls = _record_hosts(page)
 
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
 
     page.click('header a[href="/courses/"]')
     page.wait_for_url(f"{base}/courses/")
@@ -127,25 +119,9 @@ def test_learner_signs_in_enrolls_answers_and_sees_progress(live_server, demo, p
 
 def test_first_visit_to_a_text_lesson_stays_within_60_kb(live_server, demo, phone):
     base = live_server.url
-    # Sign in over the context's request API: it shares the cookies but not the
-    # HTTP cache, so the lesson page below is truly the browser's first visit.
-    api = phone.request
-    api.get(f"{base}/accounts/login/")
-    csrf = next(c["value"] for c in phone.cookies() if c["name"] == "csrftoken")
-    signed_in = api.post(
-        f"{base}/accounts/login/",
-        form={"username": "hocvien", "password": demo, "csrfmiddlewaretoken": csrf},
-        max_redirects=0,
-    )
-    assert signed_in.status == 302, signed_in.text()[:500]
-    csrf = next(c["value"] for c in phone.cookies() if c["name"] == "csrftoken")
-    enrolled = api.post(
-        f"{base}/courses/{COURSE}/enroll/",
-        form={"csrfmiddlewaretoken": csrf},
-        max_redirects=0,
-    )
-    assert enrolled.status == 302
-    lesson = api.get(f"{base}/courses/{COURSE}/continue/", max_redirects=0)
+    # The lesson page below is the browser's first visit (see the helper).
+    sign_in_and_enroll_over_api(phone, base, "hocvien", demo, COURSE)
+    lesson = phone.request.get(f"{base}/courses/{COURSE}/continue/", max_redirects=0)
     lesson_path = lesson.headers["location"]
     assert re.fullmatch(rf"/courses/{COURSE}/lessons/\d+/", lesson_path), lesson_path
 
@@ -198,7 +174,7 @@ def test_answer_after_the_session_expired_asks_to_sign_in_again(
 ):
     base = live_server.url
     page = phone.new_page()
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
     page.goto(f"{base}/courses/{COURSE}/")
     page.click("#enrollment form button")
     page.wait_for_url(f"{base}/courses/{COURSE}/")

@@ -16,14 +16,12 @@ from content_authoring.media.models import MediaAsset
 from content_authoring.models import Block
 from lms.models import Role
 from tests import factories
-from tests.e2e.conftest import PHONE, SCREENSHOTS
+from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "pw-Đắk-Lắk-2026"
 
 
 @pytest.fixture
@@ -49,14 +47,6 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _source(page) -> str:
     return page.locator("video[data-media-player] source").get_attribute("src")
 
@@ -75,7 +65,7 @@ def test_trainer_uploads_and_learner_plays_the_small_copy_on_data_saver(
     context = browser.new_context(**PHONE)
     context.set_default_timeout(30_000)
     page = context.new_page()
-    _sign_in(page, base, trainer.username)
+    sign_in(page, base, trainer.username)
     page.goto(f"{base}/blocks/media/course/{course.pk}/")
     page.fill("#media-upload input[name=title]", "Cắt cành")
     page.set_input_files("#media-upload input[name=file]", str(clip))
@@ -100,7 +90,7 @@ def test_trainer_uploads_and_learner_plays_the_small_copy_on_data_saver(
     context = browser.new_context(**PHONE)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    _sign_in(page, base, learner.username)
+    sign_in(page, base, learner.username)
     page.goto(lesson_url)
     assert re.search(r"/360p-[0-9a-f]{16}\.mp4$", _source(page))
     link = page.locator("a[data-media-download]")
@@ -127,7 +117,7 @@ def test_trainer_uploads_and_learner_plays_the_small_copy_on_data_saver(
     # A browser that asks to save data gets the small copy from the server.
     context = browser.new_context(**PHONE, extra_http_headers={"Save-Data": "on"})
     page = context.new_page()
-    _sign_in(page, base, learner.username)
+    sign_in(page, base, learner.username)
     page.goto(lesson_url)
     assert re.search(r"/240p-[0-9a-f]{16}\.mp4$", _source(page))
     context.close()
@@ -139,7 +129,7 @@ def test_trainer_uploads_and_learner_plays_the_small_copy_on_data_saver(
         " {value: {saveData: true}, configurable: true})"
     )
     page = context.new_page()
-    _sign_in(page, base, learner.username)
+    sign_in(page, base, learner.username)
     page.goto(lesson_url)
     page.wait_for_function(
         "document.querySelector('video[data-media-player]').dataset.choice === 'small'"

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import PHONE, SCREENSHOTS
+from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in, sign_in_and_enroll_over_api
 
 pytestmark = [
     pytest.mark.e2e,
@@ -46,14 +46,6 @@ def coursework_files(settings, tmp_path):
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _sign_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _errors(page) -> list[str]:
@@ -186,7 +178,7 @@ def test_learner_answers_truefalse_ordering_blanks_and_shortanswer_in_place(
     base = live_server.url
     page = phone.new_page()
     errors = _errors(page)
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
     lesson_url = _enroll_and_open(page, base, COFFEE, REVIEW)
     lesson = _lesson(COFFEE, REVIEW)
 
@@ -330,7 +322,7 @@ def test_learner_uploads_a_photo_trainer_grades_it_and_learner_sees_the_grade(
     base = live_server.url
     page = phone.new_page()
     errors = _errors(page)
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
     lesson_url = _enroll_and_open(page, base, COFFEE, PRACTICE)
     lesson = _lesson(COFFEE, PRACTICE)
 
@@ -382,7 +374,7 @@ def test_learner_uploads_a_photo_trainer_grades_it_and_learner_sees_the_grade(
     try:
         trainer = trainer_context.new_page()
         trainer_errors = _errors(trainer)
-        _sign_in(trainer, base, "giangvien", demo)
+        sign_in(trainer, base, "giangvien", demo)
         trainer.goto(f"{base}/blocks/coursework/courses/{lesson.course_id}/grading/")
         trainer.click(
             f'a[href="/blocks/coursework/submissions/{submission.uuid}/grade/"]'
@@ -454,7 +446,7 @@ def test_learner_matches_ede_words_and_sees_the_score(live_server, demo, phone):
     base = live_server.url
     page = phone.new_page()
     errors = _errors(page)
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
     _enroll_and_open(page, base, EDE, MATCHING)
     lesson = _lesson(EDE, MATCHING)
 
@@ -506,22 +498,7 @@ def test_learner_matches_ede_words_and_sees_the_score(live_server, demo, phone):
 def test_first_visit_to_the_review_lesson_stays_within_60_kb(live_server, demo, phone):
     """The review lesson is text and questions: the text-lesson budget applies."""
     base = live_server.url
-    api = phone.request
-    api.get(f"{base}/accounts/login/")
-    csrf = next(c["value"] for c in phone.cookies() if c["name"] == "csrftoken")
-    signed_in = api.post(
-        f"{base}/accounts/login/",
-        form={"username": "thanhnien", "password": demo, "csrfmiddlewaretoken": csrf},
-        max_redirects=0,
-    )
-    assert signed_in.status == 302, signed_in.text()[:500]
-    csrf = next(c["value"] for c in phone.cookies() if c["name"] == "csrftoken")
-    enrolled = api.post(
-        f"{base}/courses/{COFFEE}/enroll/",
-        form={"csrfmiddlewaretoken": csrf},
-        max_redirects=0,
-    )
-    assert enrolled.status == 302
+    sign_in_and_enroll_over_api(phone, base, "thanhnien", demo, COFFEE)
     lesson = _lesson(COFFEE, REVIEW)
 
     page = phone.new_page()
@@ -586,7 +563,7 @@ def test_refused_upload_says_why_inside_the_block_and_records_nothing(
     base = live_server.url
     page = phone.new_page()
     errors = _errors(page)
-    _sign_in(page, base, "thanhnien", demo)
+    sign_in(page, base, "thanhnien", demo)
     lesson_url = _enroll_and_open(page, base, COFFEE, PRACTICE)
     upload = tmp_path / name
     upload.write_bytes(content)

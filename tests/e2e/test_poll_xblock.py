@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PHONE, SCREENSHOTS
+from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "pw-Đắk-Lắk-2026"  # tests.factories.make_user
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_two_learners_vote_and_see_the_shared_tally(live_server, browser):
@@ -55,7 +45,7 @@ def test_two_learners_vote_and_see_the_shared_tally(live_server, browser):
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        _sign_in(page, live_server.url, learner.username)
+        sign_in(page, live_server.url, learner.username)
         page.goto(f"{live_server.url}/courses/{course.slug}/lessons/{lesson.pk}/")
         poll = page.locator(f"#block-{block.pk}")
         poll.get_by_label("Tưới phun").check()

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "pw-Đắk-Lắk-2026"  # tests.factories.make_user
 
 DND_DATA = {
     "targetImgDescription": "Sơ đồ vườn cà phê",
@@ -58,14 +57,6 @@ def dnd_lesson(live_server):
     return course, lesson, block, learner
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_learner_places_items_checks_and_the_score_is_recorded(
     live_server, phone, dnd_lesson
 ):
@@ -92,7 +83,7 @@ def test_learner_places_items_checks_and_the_score_is_recorded(
         ),
     )
 
-    _sign_in(page, base, learner.username)
+    sign_in(page, base, learner.username)
     page.goto(f"{base}/courses/{course.slug}/lessons/{lesson.pk}/")
     section = page.locator(f"#block-{block.pk}")
     # The block's own code started: it fetched its state and drew the items.
