@@ -88,6 +88,21 @@ def course_counted_blocks(*, course_id: int) -> list[BlockPlacement]:
     return [_placement(r) for r in rows]
 
 
+def blocks_pointing_at(
+    *, course_id: int, block_type: str, field: str, value: object
+) -> list[BlockPlacement]:
+    """Published blocks of ``block_type`` in the course whose content field
+    ``field`` equals ``value`` (a live-session block naming its session)."""
+    rows = (
+        Block.objects.filter(
+            lesson__course_id=course_id, block_type=block_type, live=True
+        )
+        .order_by()
+        .values(*_FIELDS, "fields", "live", "lesson__status", "lesson__course__status")
+    )
+    return [_placement(r) for r in rows if (r["fields"] or {}).get(field) == value]
+
+
 def lesson_blocks(*, lesson_id: int) -> list[Block]:
     """The published blocks of a lesson, in order: what learners see."""
     return list(

@@ -1,3 +1,9 @@
-"""WebSocket routes of every app (live classes add theirs here)."""
+"""WebSocket routes of every app."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from live_classes.consumers import LiveRoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/live/<int:session_id>/", LiveRoomConsumer.as_asgi()),
+]

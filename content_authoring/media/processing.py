@@ -430,6 +430,8 @@ def compose_slides(
     *,
     size: tuple[int, int] = (1280, 720),
     fps: int = 2,
+    crf: int = 23,
+    audio_bitrate: str = "96k",
     on_progress: Progress | None = None,
 ) -> MediaInfo:
     """A lesson video of ``slides``, each from its start, over ``narration``.
@@ -464,12 +466,12 @@ def compose_slides(
             fps=fps,
             codec="libx264",
             audio_codec="aac",
-            audio_bitrate="96k",
+            audio_bitrate=audio_bitrate,
             preset="veryfast",
             temp_audiofile_path=str(output.parent),
             ffmpeg_params=[
                 "-crf",
-                "23",
+                str(crf),
                 "-pix_fmt",
                 "yuv420p",
                 "-movflags",

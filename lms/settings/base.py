@@ -123,7 +123,9 @@ if env.REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [env.REDIS_URL]},
+            # A prefix per deployment (or per test run) keeps rooms of different
+            # databases apart when they share one Redis.
+            "CONFIG": {"hosts": [env.REDIS_URL], "prefix": env.CHANNEL_LAYER_PREFIX},
         }
     }
     CACHES = {
@@ -137,6 +139,20 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Live classes (live_classes/). Frames are JSON text; SDP offers are the largest.
+LIVE_MAX_FRAME_BYTES = 16 * 1024
+LIVE_CHAT_MAX_CHARS = 500
+# Per person and room: (frames per second on average, burst), by the cache.
+# LIVE_RATE_LIMITS=off only for benchmarks that push one sender hard.
+LIVE_RATE_LIMITS = env.LIVE_RATE_LIMITS
+LIVE_FRAME_RATE = (10, 30)
+LIVE_CHAT_RATE = (1, 5)
+LIVE_RTC_MAX_PEERS = 8  # people offering audio/video in one room (a mesh)
+LIVE_CHAT_HISTORY = 50  # chat messages a fresh join receives
+LIVE_SLIDES_MAX_BYTES = 30 * 1024 * 1024
+LIVE_SLIDES_MAX_PAGES = 100
+LIVE_AUDIO_MAX_BYTES = 200 * 1024 * 1024
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous call gets 401 with WWW-Authenticate.
