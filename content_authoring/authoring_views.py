@@ -77,6 +77,7 @@ BLOCK_TYPE_LABELS = {
     "assignment": gettext_lazy("Practical work (upload, graded by the trainer)"),
     "discussion": gettext_lazy("Discussion"),
     "h5p": gettext_lazy("H5P interactive content"),
+    "live_session": gettext_lazy("Live class (attendance counts)"),
 }
 
 

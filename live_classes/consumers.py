@@ -131,9 +131,6 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         ):
             await self._error("too_big")
             return
-        if settings.LIVE_RATE_LIMITS and not await self._allowed("frame"):
-            await self._error("rate_limited")
-            return
         try:
             frame = json.loads(text_data)
         except ValueError:
@@ -143,6 +140,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             return
         kind = frame["type"]
         ref = frame.get("id") if isinstance(frame.get("id"), str) else None
+        if settings.LIVE_RATE_LIMITS and not await self._allowed("frame"):
+            await self._error("rate_limited", ref=ref)
+            return
         if kind == "ping":
             await self._ping()
             return

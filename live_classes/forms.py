@@ -46,12 +46,14 @@ class LiveSessionForm(forms.ModelForm):
         )
 
 
+class _ManyFiles(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
 class SlidesForm(forms.Form):
     files = forms.FileField(
         label=_("Slides (images or a PDF)"),
-        widget=forms.ClearableFileInput(
-            attrs={"multiple": True, "accept": ".pdf,.jpg,.jpeg,.png,.webp"}
-        ),
+        widget=_ManyFiles(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
     )
 
 

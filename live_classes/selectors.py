@@ -215,3 +215,27 @@ def replay_timeline(*, session: LiveSession) -> list[TimelineItem]:
             item.correct = data.get("correct", [])
         items.append(item)
     return items
+
+
+@dataclass
+class Attendance:
+    minutes: int
+    needed: int
+    enough: bool
+
+
+def attendance_for(*, session: LiveSession, user) -> Attendance | None:
+    """The person's attendance so far (None if they never entered)."""
+    from live_classes.services import attended_enough
+
+    if user is None or not user.is_authenticated:
+        return None
+    participant = Participant.objects.filter(session=session, user=user).first()
+    if participant is None:
+        return None
+    needed = session.scheduled_seconds * session.attendance_percent / 100
+    return Attendance(
+        minutes=participant.attended_seconds // 60,
+        needed=int(needed // 60),
+        enough=attended_enough(session=session, seconds=participant.attended_seconds),
+    )

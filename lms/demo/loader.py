@@ -129,6 +129,9 @@ def load_demo() -> list[tuple[str, str, str]]:
         course=courses["dich-vu-cong-truc-tuyen"],
         cohort=cohort,
     )
+    from lms.demo.live import load_live_demo
+
+    load_live_demo(trainer=people["giangvien"], courses=courses)
     return [(u, DEMO_PASSWORD, str(people[u].get_role_display())) for u, *_ in PEOPLE]
 
 
