@@ -36,7 +36,7 @@ class LiveSessionBlock(AuthorableBlock, XBlock):
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
 
-    def _course_id(self) -> int | None:
+    def _course_id(self) -> int:
         row = self.runtime.kvs.block_row(int(self.scope_ids.usage_id))
         return row.lesson.course_id
 

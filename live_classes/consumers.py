@@ -3,7 +3,7 @@
 An async consumer, unlike Channels' default advice, because a room's cost is its
 fan-out: every broadcast reaches every connection, and an async handler that
 forwards an already-encoded frame costs a fraction of a sync handler's hop to a
-worker thread (docs/decisions/0009-live-room.md has the figures). Everything
+worker thread (docs/decisions/0009-live-room.md). Everything
 that reads or writes the database is a service, called through
 ``database_sync_to_async``, so the consumer stays thin.
 """

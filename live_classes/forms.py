@@ -46,17 +46,6 @@ class LiveSessionForm(forms.ModelForm):
         )
 
 
-class _ManyFiles(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class SlidesForm(forms.Form):
-    files = forms.FileField(
-        label=_("Slides (images or a PDF)"),
-        widget=_ManyFiles(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp"}),
-    )
-
-
 class AudioForm(forms.Form):
     audio = forms.FileField(
         label=_("Recording of the class (audio)"),

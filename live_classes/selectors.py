@@ -49,7 +49,8 @@ def live_session_can_view(*, user, session: LiveSession) -> bool:
         user=user, course_id=session.course_id, status=Enrollment.Status.ACTIVE
     ).exists():
         return False
-    return not session.cohort_id or session.cohort.members.filter(pk=user.pk).exists()
+    cohort = session.cohort
+    return cohort is None or cohort.members.filter(pk=user.pk).exists()
 
 
 def _visible_to_learner(user) -> Q:

@@ -204,11 +204,11 @@ def _may_join(*, user, session: LiveSession) -> bool:
             _("Only the learners and trainers of this course can join this class."),
             4403,
         )
-    if session.cohort_id and not session.cohort.members.filter(pk=user.pk).exists():
+    cohort = session.cohort
+    if cohort is not None and not cohort.members.filter(pk=user.pk).exists():
         raise Refused(
             "not_allowed",
-            _("This class is for the cohort “%(cohort)s”.")
-            % {"cohort": session.cohort.name},
+            _("This class is for the cohort “%(cohort)s”.") % {"cohort": cohort.name},
             4403,
         )
     return False

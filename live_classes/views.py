@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import cast
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from content_authoring.uploads import UploadTooLarge, check_uploads, limited_upl
 from courses import selectors as course_selectors
 from courses.models import Course
 from live_classes import selectors, services
-from live_classes.forms import AudioForm, LiveSessionForm, SlidesForm
+from live_classes.forms import AudioForm, LiveSessionForm
 from live_classes.models import LiveSession
 from lms.models import User
 
@@ -126,7 +126,6 @@ def manage(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "course": session.course,
             "form": form,
-            "slides_form": SlidesForm(),
             "audio_form": AudioForm(),
             "slides": list(session.slides.all()),
         },
@@ -182,7 +181,7 @@ def audio_upload(request: HttpRequest, session_id: int) -> HttpResponse:
             raise ValidationError(_("Choose a recording to upload."))
         started = parse_datetime(request.POST.get("started_at", "") or "")
         if started is not None and timezone.is_naive(started):
-            started = timezone.make_aware(started, timezone.UTC)
+            started = timezone.make_aware(started, UTC)
         services.replay_audio_set(
             actor=_user(request), session=session, upload=upload, started_at=started
         )
