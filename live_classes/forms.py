@@ -45,6 +45,14 @@ class LiveSessionForm(forms.ModelForm):
             "class counted in the course."
         )
 
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        # Said here, before the model's constraint would say it in its own words.
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The class must end after it starts."))
+        return data
+
 
 class AudioForm(forms.Form):
     audio = forms.FileField(

@@ -971,6 +971,18 @@ def live_session_end(*, actor, session_id: int, client_id: Any = None) -> Done:
             if actor is not None and interval.last_seen_at + PING_GRACE >= now:
                 interval.left_at = end
             interval.save(update_fields=["left_at"])
+        for participant in Participant.objects.filter(session=session):
+            last = (
+                AttendanceInterval.objects.filter(
+                    session=session, user_id=participant.user_id
+                )
+                .order_by("-left_at")
+                .values_list("left_at", flat=True)
+                .first()
+            )
+            if last and last != participant.last_left_at:
+                participant.last_left_at = last
+                participant.save(update_fields=["last_left_at"])
         Poll.objects.filter(session=session, closed_at__isnull=True).update(
             closed_at=end
         )
@@ -1105,8 +1117,9 @@ REPLAY_SIZE = (854, 480)
 def slides_add(*, actor: User, session: LiveSession, uploads: list) -> int:
     """Append slides from images and/or PDFs (each page becomes a slide).
 
-    All or nothing: every file is checked and converted before any is kept.
-    Returns how many slides were added; the room hears ``slides.updated``.
+    All or nothing: every file is checked and converted before any is kept,
+    and files already written are removed if the rows cannot be. Returns how
+    many slides were added; the room hears ``slides.updated``.
     """
     import tempfile
     from pathlib import Path, PurePosixPath
@@ -1120,86 +1133,94 @@ def slides_add(*, actor: User, session: LiveSession, uploads: list) -> int:
         raise ValidationError(_("An ended or cancelled class cannot be changed."))
     if not uploads:
         raise ValidationError(_("Choose images or a PDF."))
+    limit = settings.LIVE_SLIDES_MAX_PAGES
+    too_many = ValidationError(_("At most %(n)s slides per class.") % {"n": limit})
+    already = Slide.objects.filter(session=session).count()
+
+    def unreadable(label: str, kind: str) -> ValidationError:
+        return ValidationError(
+            _("“%(name)s” could not be read as %(kind)s.")
+            % {"name": label, "kind": kind}
+        )
+
     with tempfile.TemporaryDirectory(prefix="live-slides-") as tmp:
         work = Path(tmp)
-        pictures: list[Path] = []
+        # (picture, what to call it in a message: the file or the PDF's page)
+        pictures: list[tuple[Path, str]] = []
         for number, upload in enumerate(uploads):
-            suffix = PurePosixPath(upload.name or "").suffix.lower()
+            name = PurePosixPath(upload.name or "").name
+            suffix = PurePosixPath(name).suffix.lower()
             source = work / f"upload-{number}{suffix}"
             with source.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-            try:
-                if suffix == ".pdf":
+            if suffix == ".pdf":
+                try:
                     pages = processing.pdf_page_count(source)
-                    if pages + len(pictures) > settings.LIVE_SLIDES_MAX_PAGES:
-                        raise ValidationError(
-                            _("At most %(n)s slides per class.")
-                            % {"n": settings.LIVE_SLIDES_MAX_PAGES}
-                        )
+                    if already + len(pictures) + pages > limit:
+                        raise too_many
                     folder = work / f"pdf-{number}"
                     folder.mkdir()
-                    pictures += processing.render_pdf_pages(
+                    rendered = processing.render_pdf_pages(
                         source, folder, width=SLIDE_WIDTH
                     )
-                elif suffix in SLIDE_IMAGE_SUFFIXES:
-                    pictures.append(source)
-                else:
-                    raise ValidationError(
-                        _("“%(name)s” is not a slide: send JPEG, PNG, WebP or PDF.")
-                        % {"name": upload.name}
-                    )
-            except processing.MediaError as exc:
+                except processing.MediaError as exc:
+                    raise unreadable(name, "PDF") from exc
+                pictures += [
+                    (page, _("%(name)s, page %(n)s") % {"name": name, "n": n})
+                    for n, page in enumerate(rendered, start=1)
+                ]
+            elif suffix in SLIDE_IMAGE_SUFFIXES:
+                pictures.append((source, name))
+            else:
                 raise ValidationError(
-                    _("“%(name)s” could not be read as %(kind)s.")
-                    % {
-                        "name": upload.name,
-                        "kind": "PDF" if suffix == ".pdf" else _("an image"),
-                    }
-                ) from exc
-        if len(pictures) > settings.LIVE_SLIDES_MAX_PAGES:
-            raise ValidationError(
-                _("At most %(n)s slides per class.")
-                % {"n": settings.LIVE_SLIDES_MAX_PAGES}
-            )
+                    _("“%(name)s” is not a slide: send JPEG, PNG, WebP or PDF.")
+                    % {"name": name}
+                )
+            if already + len(pictures) > limit:
+                raise too_many
         ready: list[tuple[Path, int, int]] = []
-        for index, picture in enumerate(pictures):
+        for index, (picture, label) in enumerate(pictures):
             output = work / f"slide-{index:03d}.webp"
             try:
                 width, height = processing.image_downscale(
                     picture, output, max_width=SLIDE_WIDTH
                 )
             except processing.MediaError as exc:
-                raise ValidationError(
-                    _("“%(name)s” could not be read as %(kind)s.")
-                    % {"name": picture.name, "kind": _("an image")}
-                ) from exc
+                raise unreadable(label, _("an image")) from exc
             ready.append((output, width, height))
-        with transaction.atomic():
-            locked = LiveSession.objects.select_for_update().get(pk=session.pk)
-            first = Slide.objects.filter(session=locked).count()
-            for offset, (path, width, height) in enumerate(ready):
-                slide = Slide(
-                    session=locked, position=first + offset, width=width, height=height
-                )
-                with path.open("rb") as handle:
-                    slide.image.save(
-                        f"{locked.pk}-{first + offset}-{secrets.token_hex(8)}.webp",
-                        File(handle),
-                        save=False,
+        saved: list[Slide] = []
+        try:
+            with transaction.atomic():
+                locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+                first = Slide.objects.filter(session=locked).count()
+                if first + len(ready) > limit:
+                    raise too_many
+                for offset, (path, width, height) in enumerate(ready):
+                    slide = Slide(
+                        session=locked,
+                        position=first + offset,
+                        width=width,
+                        height=height,
                     )
-                slide.save()
-            if first + len(ready) > settings.LIVE_SLIDES_MAX_PAGES:
-                raise ValidationError(
-                    _("At most %(n)s slides per class.")
-                    % {"n": settings.LIVE_SLIDES_MAX_PAGES}
+                    with path.open("rb") as handle:
+                        slide.image.save(
+                            f"{locked.pk}-{first + offset}-{secrets.token_hex(8)}.webp",
+                            File(handle),
+                            save=False,
+                        )
+                    saved.append(slide)
+                    slide.save()
+                events.room_event_append(
+                    session=locked,
+                    type="slides.updated",
+                    actor=actor,
+                    data={"slides": slide_frames(locked)},
                 )
-            events.room_event_append(
-                session=locked,
-                type="slides.updated",
-                actor=actor,
-                data={"slides": slide_frames(locked)},
-            )
+        except BaseException:
+            for slide in saved:
+                slide.image.delete(save=False)
+            raise
     return len(ready)
 
 
@@ -1231,8 +1252,13 @@ def replay_audio_set(
             raise ValidationError(
                 _("This file is not a recording we can read.")
             ) from exc
-        if not info.has_audio or not info.duration:
+        # A recording straight from MediaRecorder is a WebM stream without a
+        # duration in its header: duration 0 is allowed here; the task
+        # transcodes it and then knows its length.
+        if not info.has_audio:
             raise ValidationError(_("This file is not a recording we can read."))
+        if session.replay_audio:
+            session.replay_audio.delete(save=False)
         with source.open("rb") as handle:
             session.replay_audio.save(
                 f"{session.pk}-{secrets.token_hex(8)}{suffix}", File(handle), save=False
@@ -1308,8 +1334,11 @@ def replay_compose(*, session_id: int) -> str:
     try:
         with tempfile.TemporaryDirectory(prefix="live-replay-") as tmp:
             work = Path(tmp)
-            audio = Path(session.replay_audio.path)
+            audio = work / "audio.m4a"
+            processing.transcode_audio(Path(session.replay_audio.path), audio)
             info = processing.probe(audio)
+            if not info.duration:
+                raise processing.MediaError("no_audio", "empty recording")
             if not slides:
                 raise processing.MediaError("no_slides")
             starts = replay_slide_starts(

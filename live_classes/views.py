@@ -109,16 +109,25 @@ def manage(request: HttpRequest, session_id: int) -> HttpResponse:
     form = LiveSessionForm(
         request.POST or None, instance=session, course=session.course
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        session.refresh_from_db()
-        try:
-            services.live_session_update(actor=_user(request), session=session, **data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
+    if request.method == "POST":
+        if not session.is_open:
+            messages.error(request, _("An ended or cancelled class cannot be changed."))
             return redirect("live_classes:manage", session_id=session.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            session.refresh_from_db()
+            try:
+                services.live_session_update(
+                    actor=_user(request), session=session, **data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("live_classes:manage", session_id=session.pk)
+        # The form's validation wrote the posted values onto ``session``: show
+        # the class as it is stored, and the posted values only in the form.
+        session.refresh_from_db()
     return render(
         request,
         "live_classes/manage.html",
