@@ -125,17 +125,26 @@ if env.REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A prefix per deployment (or per test run) keeps rooms of different
             # databases apart when they share one Redis.
-            "CONFIG": {"hosts": [env.REDIS_URL], "prefix": env.CHANNEL_LAYER_PREFIX},
+            # redis-py 8 times socket reads out after 5 s, and the layer's
+            # blocking reads wait longer: idle rooms lost their connections
+            # (channels_redis issue #422). No read timeout here.
+            "CONFIG": {
+                "hosts": [{"address": env.REDIS_URL, "socket_timeout": None}],
+                "prefix": env.CHANNEL_LAYER_PREFIX,
+            },
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.REDIS_URL,
+            "KEY_PREFIX": env.CHANNEL_LAYER_PREFIX,
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "lms.channel_layers.ThrottledSweepInMemoryChannelLayer"}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
