@@ -306,6 +306,16 @@ def room_join(*, user, session_id: int, last_seq: int | None) -> Joined:
             ]
         else:
             welcome.update(_room_state(session=session, user=user))
+        if moderator:
+            # Trainers see who is in the room from the start, then ``presence``.
+            welcome["present"] = [
+                events.person(u)
+                for u in User.objects.filter(
+                    pk__in=AttendanceInterval.objects.filter(
+                        session=session, left_at__isnull=True
+                    ).values("user_id")
+                ).order_by("full_name", "username")
+            ]
         count = _present_count(session.pk)
         events.frame_to_staff(
             session_id=session.pk,

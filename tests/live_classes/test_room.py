@@ -795,3 +795,14 @@ async def test_a_new_enrollment_may_join_while_class_runs(room):
     await db(enroll)(newcomer, room.course)
     client = await joined(newcomer, room.session)
     await client.close()
+
+
+async def test_a_trainer_joining_late_sees_who_is_already_in_the_room(room):
+    learner = await joined(room.learner, room.session)
+    other = await joined(room.other, room.session)
+    trainer = await joined(room.trainer, room.session)
+    present = {p["id"] for p in trainer.welcome["present"]}
+    assert present == {room.learner.pk, room.other.pk, room.trainer.pk}
+    assert "present" not in learner.welcome
+    for c in (learner, other, trainer):
+        await c.close()
