@@ -36,9 +36,20 @@ class LiveSessionBlock(AuthorableBlock, XBlock):
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
 
-    def _course_id(self) -> int:
+    def _course_id(self) -> int | None:
+        """The course the block sits in; None for a block being checked
+        outside any lesson (``block_fields_clean``)."""
         row = self.runtime.kvs.block_row(int(self.scope_ids.usage_id))
+        if row.lesson_id is None:
+            return None
         return row.lesson.course_id
+
+    def _sessions(self):
+        from live_classes.models import LiveSession
+
+        course_id = self._course_id()
+        sessions = LiveSession.objects.all()
+        return sessions if course_id is None else sessions.filter(course_id=course_id)
 
     def student_view(self, context: dict | None = None) -> Fragment:
         from live_classes import selectors
@@ -46,6 +57,7 @@ class LiveSessionBlock(AuthorableBlock, XBlock):
         user = getattr(self.runtime, "user", None)
         session = selectors.live_session_get(session_id=self.session_id or 0)
         if session is not None and session.course_id != self._course_id():
+            # A block copied into another course must not open that class.
             session = None
         attendance = (
             selectors.attendance_for(session=session, user=user)
@@ -59,11 +71,7 @@ class LiveSessionBlock(AuthorableBlock, XBlock):
         )
 
     def studio_view(self, context: dict | None = None) -> Fragment:
-        from live_classes.models import LiveSession
-
-        sessions = LiveSession.objects.filter(course_id=self._course_id()).order_by(
-            "starts_at"
-        )
+        sessions = self._sessions().order_by("starts_at")
         return render_view(
             self,
             "live_classes/blocks/author_live_session.html",
@@ -77,18 +85,18 @@ class LiveSessionBlock(AuthorableBlock, XBlock):
             raise ValidationError(
                 {"session_id": _("Choose one of the course's live classes.")}
             ) from exc
+        if not self._sessions().filter(pk=session_id).exists():
+            raise ValidationError(
+                {"session_id": _("Choose one of the course's live classes.")}
+            )
         return {
             "display_name": (data.get("display_name") or "").strip(),
             "session_id": session_id,
         }
 
     def validate(self):
-        from live_classes.models import LiveSession
-
         validation = super().validate()
-        if not LiveSession.objects.filter(
-            pk=self.session_id or 0, course_id=self._course_id()
-        ).exists():
+        if not self._sessions().filter(pk=self.session_id or 0).exists():
             validation.add(
                 ValidationMessage(
                     ValidationMessage.ERROR,

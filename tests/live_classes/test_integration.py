@@ -180,3 +180,31 @@ def test_demo_has_a_class_running_now_with_slides_and_a_block(db):
     assert running.slides.count() == 4
     assert LiveSession.objects.count() == 2
     assert Block.objects.filter(block_type="live_session").count() == 1
+
+
+def test_author_picks_a_class_of_the_course_and_not_of_another(setup):
+    from django.core.exceptions import ValidationError
+    from django.http import QueryDict
+
+    from content_authoring import services as content_services
+
+    trainer, learner, course = setup
+    mine = _session(trainer, course, timezone.now() + timedelta(days=1))
+    other_course = make_course(trainers=(trainer,))
+    foreign = _session(trainer, other_course, timezone.now() + timedelta(days=1))
+    block = content_services.block_add(
+        actor=trainer, lesson=course.lessons.first(), block_type="live_session"
+    )
+    with pytest.raises(ValidationError):
+        content_services.block_author_save(
+            actor=trainer,
+            block_id=block.pk,
+            data=QueryDict(f"display_name=L&session_id={foreign.pk}"),
+        )
+    content_services.block_author_save(
+        actor=trainer,
+        block_id=block.pk,
+        data=QueryDict(f"display_name=L&session_id={mine.pk}"),
+    )
+    block.refresh_from_db()
+    assert block.fields["session_id"] == mine.pk
