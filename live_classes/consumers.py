@@ -33,9 +33,11 @@ def _dumps(frame: dict[str, Any]) -> str:
 
 
 def _in_language(lang: str, call, /, **kwargs):
-    with translation.override(lang):
+    """Run a service in ``lang``; return its result and the broadcasts it made
+    (the consumer sends them from its event loop: ``events.collected``)."""
+    with translation.override(lang), events.collected() as outbox:
         try:
-            return call(**kwargs)
+            return call(**kwargs), list(outbox)
         except RoomError as exc:
             # The message is rendered here, in the person's language.
             raise type(exc)(*_rendered(exc)) from None
@@ -87,8 +89,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             for group in self.groups_joined:
                 await self.channel_layer.group_add(group, self.channel_name)
         try:
-            joined = await database_sync_to_async(_in_language)(
-                self.lang,
+            joined = await self._call(
                 services.room_join,
                 user=user,
                 session_id=self.session_id,
@@ -122,7 +123,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self._leave_groups()
         if self.interval_id is not None:
             interval, self.interval_id = self.interval_id, None
-            await database_sync_to_async(services.room_leave)(interval_id=interval)
+            await self._call(services.room_leave, interval_id=interval)
+
+    async def _call(self, service, /, **kwargs):
+        """A service in a worker thread, then its broadcasts from this loop."""
+        result, outbox = await database_sync_to_async(_in_language)(
+            self.lang, service, **kwargs
+        )
+        for group, message in outbox:
+            await self.channel_layer.group_send(group, message)
+        return result
 
     async def _leave_groups(self) -> None:
         for group in self.groups_joined:
@@ -174,12 +184,8 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             for name, default in fields
         }
         try:
-            done = await database_sync_to_async(_in_language)(
-                self.lang,
-                call,
-                user=self.user,
-                session_id=self.session_id,
-                **arguments,
+            done = await self._call(
+                call, user=self.user, session_id=self.session_id, **arguments
             )
         except RoomError as exc:
             await self.send(

@@ -11,8 +11,12 @@ trainers, unnumbered. Only ``live_classes.services`` calls this module.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -115,7 +119,40 @@ def _send_later(group: str, frame: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _group_send(group, message))
 
 
+_outbox = threading.local()
+
+
+@contextmanager
+def collected() -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Keep the broadcasts of the services called inside, for the caller to
+    send. The WebSocket consumer runs services in a worker thread and sends
+    their broadcasts itself, on its own event loop: a worker thread blocking on
+    ``async_to_sync`` could wait for ever on a loop that a stopping server
+    has closed, and keep the process from exiting."""
+    previous = getattr(_outbox, "messages", None)
+    _outbox.messages = []
+    try:
+        yield _outbox.messages
+    finally:
+        _outbox.messages = previous
+
+
 def _group_send(group: str, message: dict[str, Any]) -> None:
+    pending = getattr(_outbox, "messages", None)
+    if pending is not None:
+        pending.append((group, message))
+        return
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(group, message)
+        return
+    # This thread runs an event loop of its own (a script or test driving a
+    # browser through Playwright's sync API) and cannot block on it.
+    helper = threading.Thread(target=send, args=(group, message))
+    helper.start()
+    helper.join()

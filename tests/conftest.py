@@ -7,6 +7,9 @@ import pytest
 from lms.models import Role
 from tests import factories
 
+# Real Daphne processes on the test database, for WebSocket tests.
+pytest_plugins = ["tests.asgi_server"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 

@@ -9,6 +9,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _TAG = f"-{env.TEST_TAG}" if env.TEST_TAG else ""
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_TAG}"
 COURSEWORK_FILES_ROOT = BASE_DIR / "var" / f"test-coursework{_TAG}"
+if env.DATABASE_URL and _TAG:
+    # Parallel runs on one PostgreSQL server get their own test databases too.
+    DATABASES = {"default": env.database()}
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_{DATABASES['default']['NAME']}{_TAG.replace('-', '_')}"
+    }
 if not env.DATABASE_URL:
     # A file, configured as in the local demo (WAL, IMMEDIATE transactions, a busy
     # timeout), so that tests of concurrent requests see what Daphne and the

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.asgi_server import daphne_servers  # noqa: F401 - the fixture
 from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -19,6 +19,18 @@ from tests.factories import enroll, make_course, make_user
 TIMEOUT = 5
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """A new channel layer object per test: each async test has its own event
+    loop, and the Redis layer keeps locks and connections bound to the loop
+    that first used them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)

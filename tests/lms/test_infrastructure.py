@@ -18,7 +18,7 @@ def test_backends_follow_the_environment():
         assert layer == "channels_redis.core.RedisChannelLayer"
         assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
     else:
-        assert layer == "channels.layers.InMemoryChannelLayer"
+        assert layer == "lms.channel_layers.ThrottledSweepInMemoryChannelLayer"
     if env.DATABASE_URL:
         assert (
             settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
