@@ -10,10 +10,12 @@ nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -488,11 +490,27 @@ def _client_id(value: Any) -> uuid.UUID:
 
 @dataclass
 class _Room:
+    """The locked session and the acting person, inside a room action."""
+
     session: LiveSession
     participant: Participant
     user: Any
     client_id: uuid.UUID
     earlier: RoomEvent | None
+
+    def emit(
+        self, type: str, data: dict[str, Any], *, close: list[int] | None = None
+    ) -> Done:
+        """The action's room event, tied to the client's frame id."""
+        event = events.room_event_append(
+            session=self.session,
+            type=type,
+            actor=self.user,
+            client_id=self.client_id,
+            data=data,
+            close=close,
+        )
+        return Done(event.seq)
 
 
 def _enter(*, user, session_id: int, client_id: Any, moderator: bool = False) -> _Room:
@@ -514,119 +532,96 @@ def _enter(*, user, session_id: int, client_id: Any, moderator: bool = False) ->
     return _Room(session, participant, user, cid, earlier)
 
 
+def _room_action(*, moderator: bool = False) -> Callable[..., Callable[..., Done]]:
+    """A room action: called as ``action(user=, session_id=, client_id=,
+    **fields)``, it runs ``body(room, **fields)`` in one transaction holding the
+    session's lock, after the person's standing is checked; a frame id seen
+    before answers with the event it made then, and nothing changes."""
+
+    def wrap(body: Callable[..., Done]) -> Callable[..., Done]:
+        @functools.wraps(body)
+        def action(*, user, session_id: int, client_id: Any, **fields: Any) -> Done:
+            with transaction.atomic():
+                room = _enter(
+                    user=user,
+                    session_id=session_id,
+                    client_id=client_id,
+                    moderator=moderator,
+                )
+                if room.earlier:
+                    return Done(room.earlier.seq, duplicate=True)
+                return body(room, **fields)
+
+        return action
+
+    return wrap
+
+
 def _nfc(text: Any) -> str:
     return unicodedata.normalize("NFC", str(text or "")).strip()
 
 
-def chat_send(*, user, session_id: int, client_id: Any, text: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(user=user, session_id=session_id, client_id=client_id)
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        if room.participant.chat_muted:
-            raise RoomError("muted", _("A trainer has turned your chat off."))
-        if not isinstance(text, str):
-            raise RoomError("invalid", _("Write a message."))
-        clean = _nfc(text)
-        if not clean:
-            raise RoomError("invalid", _("Write a message."))
-        if len(clean) > settings.LIVE_CHAT_MAX_CHARS:
+@_room_action()
+def chat_send(room: _Room, *, text: Any) -> Done:
+    if room.participant.chat_muted:
+        raise RoomError("muted", _("A trainer has turned your chat off."))
+    clean = _nfc(text) if isinstance(text, str) else ""
+    if not clean:
+        raise RoomError("invalid", _("Write a message."))
+    if len(clean) > settings.LIVE_CHAT_MAX_CHARS:
+        raise RoomError(
+            "invalid",
+            _("A message holds at most %(n)s characters.")
+            % {"n": settings.LIVE_CHAT_MAX_CHARS},
+        )
+    return room.emit("chat.message", {"text": clean})
+
+
+@_room_action()
+def hand_set(room: _Room, *, raised: bool, user_id: int | None = None) -> Done:
+    target = room.participant
+    if user_id is not None and user_id != room.user.pk:
+        if raised or not room.participant.moderator:
             raise RoomError(
-                "invalid",
-                _("A message holds at most %(n)s characters.")
-                % {"n": settings.LIVE_CHAT_MAX_CHARS},
+                "forbidden", _("Only a trainer can lower someone else's hand.")
             )
-        event = events.room_event_append(
-            session=room.session,
-            type="chat.message",
-            actor=user,
-            client_id=room.client_id,
-            data={"text": clean},
+        found = (
+            Participant.objects.filter(session=room.session, user_id=user_id)
+            .select_related("user")
+            .first()
         )
-    return Done(event.seq)
+        if found is None:
+            raise RoomError("invalid", _("This person is not in the class."))
+        target = found
+    if raised == (target.hand_raised_at is not None):
+        return Done(None)
+    target.hand_raised_at = timezone.now() if raised else None
+    target.save(update_fields=["hand_raised_at"])
+    return room.emit(
+        "hand.raised" if raised else "hand.lowered",
+        {"user": events.person(target.user)},
+    )
 
 
-def hand_set(
-    *,
-    user,
-    session_id: int,
-    client_id: Any,
-    raised: bool,
-    user_id: int | None = None,
-) -> Done:
-    with transaction.atomic():
-        room = _enter(user=user, session_id=session_id, client_id=client_id)
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        target = room.participant
-        if user_id is not None and user_id != user.pk:
-            if raised or not room.participant.moderator:
-                raise RoomError(
-                    "forbidden", _("Only a trainer can lower someone else's hand.")
-                )
-            found = (
-                Participant.objects.filter(session=room.session, user_id=user_id)
-                .select_related("user")
-                .first()
-            )
-            if found is None:
-                raise RoomError("invalid", _("This person is not in the class."))
-            target = found
-        if raised == (target.hand_raised_at is not None):
-            return Done(None)
-        target.hand_raised_at = timezone.now() if raised else None
-        target.save(update_fields=["hand_raised_at"])
-        event = events.room_event_append(
-            session=room.session,
-            type="hand.raised" if raised else "hand.lowered",
-            actor=user,
-            client_id=room.client_id,
-            data={"user": events.person(target.user)},
-        )
-    return Done(event.seq)
+@_room_action()
+def reaction_send(room: _Room, *, emoji: Any) -> Done:
+    if emoji not in REACTIONS:
+        raise RoomError("invalid", _("This reaction is not offered."))
+    return room.emit("reaction", {"emoji": emoji})
 
 
-def reaction_send(*, user, session_id: int, client_id: Any, emoji: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(user=user, session_id=session_id, client_id=client_id)
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        if emoji not in REACTIONS:
-            raise RoomError("invalid", _("This reaction is not offered."))
-        event = events.room_event_append(
-            session=room.session,
-            type="reaction",
-            actor=user,
-            client_id=room.client_id,
-            data={"emoji": emoji},
-        )
-    return Done(event.seq)
-
-
-def slide_goto(*, user, session_id: int, client_id: Any, slide: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(
-            user=user, session_id=session_id, client_id=client_id, moderator=True
-        )
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        count = Slide.objects.filter(session=room.session).count()
-        if (
-            not isinstance(slide, int)
-            or isinstance(slide, bool)
-            or not (0 <= slide < count)
-        ):
-            raise RoomError("invalid", _("There is no such slide."))
-        room.session.current_slide = slide
-        LiveSession.objects.filter(pk=room.session.pk).update(current_slide=slide)
-        event = events.room_event_append(
-            session=room.session,
-            type="slide.changed",
-            actor=user,
-            client_id=room.client_id,
-            data={"slide": slide},
-        )
-    return Done(event.seq)
+@_room_action(moderator=True)
+def slide_goto(room: _Room, *, slide: Any) -> Done:
+    count = Slide.objects.filter(session=room.session).count()
+    if (
+        not isinstance(slide, int)
+        or isinstance(slide, bool)
+        or not (0 <= slide < count)
+    ):
+        raise RoomError("invalid", _("There is no such slide."))
+    room.session.current_slide = slide
+    LiveSession.objects.filter(pk=room.session.pk).update(current_slide=slide)
+    return room.emit("slide.changed", {"slide": slide})
 
 
 def _poll_closed_event(*, session: LiveSession, poll: Poll, actor, client_id=None):
@@ -647,90 +642,75 @@ def _poll_closed_event(*, session: LiveSession, poll: Poll, actor, client_id=Non
     )
 
 
+@_room_action(moderator=True)
 def poll_open(
-    *,
-    user,
-    session_id: int,
-    client_id: Any,
-    kind: Any,
-    question: Any,
-    options: Any,
-    correct: Any = None,
+    room: _Room, *, kind: Any, question: Any, options: Any, correct: Any = None
 ) -> Done:
-    with transaction.atomic():
-        room = _enter(
-            user=user, session_id=session_id, client_id=client_id, moderator=True
+    if kind not in (Poll.Kind.POLL, Poll.Kind.QUIZ):
+        raise RoomError("invalid", _("A question is a poll or a quiz."))
+    text = _nfc(question) if isinstance(question, str) else ""
+    if not 1 <= len(text) <= 300:
+        raise RoomError("invalid", _("Write the question (at most 300 characters)."))
+    if not isinstance(options, list) or not 2 <= len(options) <= 6:
+        raise RoomError("invalid", _("Give between 2 and 6 answers."))
+    choices = [_nfc(o) if isinstance(o, str) else "" for o in options]
+    if any(not 1 <= len(c) <= 200 for c in choices):
+        raise RoomError(
+            "invalid", _("Every answer needs a text of at most 200 characters.")
         )
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        if kind not in (Poll.Kind.POLL, Poll.Kind.QUIZ):
-            raise RoomError("invalid", _("A question is a poll or a quiz."))
-        text = _nfc(question) if isinstance(question, str) else ""
-        if not 1 <= len(text) <= 300:
-            raise RoomError(
-                "invalid", _("Write the question (at most 300 characters).")
-            )
-        if not isinstance(options, list) or not 2 <= len(options) <= 6:
-            raise RoomError("invalid", _("Give between 2 and 6 answers."))
-        choices = [_nfc(o) if isinstance(o, str) else "" for o in options]
-        if any(not 1 <= len(c) <= 200 for c in choices):
-            raise RoomError(
-                "invalid", _("Every answer needs a text of at most 200 characters.")
-            )
-        right: list[int] = []
-        if kind == Poll.Kind.QUIZ:
-            if (
-                not isinstance(correct, list)
-                or not correct
-                or any(
-                    not isinstance(i, int) or not 0 <= i < len(choices) for i in correct
-                )
-            ):
-                raise RoomError("invalid", _("Mark the right answer of the quiz."))
-            right = sorted(set(correct))
-        for earlier in Poll.objects.filter(
-            session=room.session, closed_at__isnull=True
+    right: list[int] = []
+    if kind == Poll.Kind.QUIZ:
+        if (
+            not isinstance(correct, list)
+            or not correct
+            or any(not isinstance(i, int) or not 0 <= i < len(choices) for i in correct)
         ):
-            _poll_closed_event(session=room.session, poll=earlier, actor=user)
-        poll = Poll.objects.create(
-            session=room.session,
-            kind=kind,
-            question=text,
-            options=choices,
-            correct=right,
-            opened_at=timezone.now(),
-        )
-        event = events.room_event_append(
-            session=room.session,
-            type="poll.opened",
-            actor=user,
-            client_id=room.client_id,
-            data={
-                "poll": {
-                    "id": poll.pk,
-                    "kind": poll.kind,
-                    "question": text,
-                    "options": choices,
-                }
-            },
-        )
-    return Done(event.seq)
+            raise RoomError("invalid", _("Mark the right answer of the quiz."))
+        right = sorted(set(correct))
+    for earlier in Poll.objects.filter(session=room.session, closed_at__isnull=True):
+        _poll_closed_event(session=room.session, poll=earlier, actor=room.user)
+    poll = Poll.objects.create(
+        session=room.session,
+        kind=kind,
+        question=text,
+        options=choices,
+        correct=right,
+        opened_at=timezone.now(),
+    )
+    return room.emit(
+        "poll.opened",
+        {
+            "poll": {
+                "id": poll.pk,
+                "kind": poll.kind,
+                "question": text,
+                "options": choices,
+            }
+        },
+    )
+
+
+def _poll_of(room: _Room, poll_id: Any) -> Poll:
+    poll = (
+        Poll.objects.filter(session=room.session, pk=poll_id).first()
+        if isinstance(poll_id, int)
+        else None
+    )
+    if poll is None:
+        raise RoomError("invalid", _("There is no such poll."))
+    return poll
 
 
 def poll_answer(
     *, user, session_id: int, client_id: Any, poll_id: Any, option: Any
 ) -> Done:
+    """One answer per person and poll (the answer's uniqueness, not the frame
+    id, makes a resend harmless: answering again the same is acknowledged)."""
     with transaction.atomic():
         room = _enter(user=user, session_id=session_id, client_id=client_id)
         if room.participant.moderator:
             raise RoomError("forbidden", _("Trainers do not answer their own polls."))
-        poll = (
-            Poll.objects.filter(session=room.session, pk=poll_id).first()
-            if isinstance(poll_id, int)
-            else None
-        )
-        if poll is None:
-            raise RoomError("invalid", _("There is no such poll."))
+        poll = _poll_of(room, poll_id)
         mine = PollAnswer.objects.filter(poll=poll, user=user).first()
         if mine is not None:
             if mine.option == option:
@@ -776,25 +756,14 @@ def poll_answer(
     return Done(seq)
 
 
-def poll_close(*, user, session_id: int, client_id: Any, poll_id: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(
-            user=user, session_id=session_id, client_id=client_id, moderator=True
-        )
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        poll = (
-            Poll.objects.filter(session=room.session, pk=poll_id).first()
-            if isinstance(poll_id, int)
-            else None
-        )
-        if poll is None:
-            raise RoomError("invalid", _("There is no such poll."))
-        if poll.closed_at is not None:
-            raise RoomError("poll_closed", _("This poll is closed."))
-        event = _poll_closed_event(
-            session=room.session, poll=poll, actor=user, client_id=room.client_id
-        )
+@_room_action(moderator=True)
+def poll_close(room: _Room, *, poll_id: Any) -> Done:
+    poll = _poll_of(room, poll_id)
+    if poll.closed_at is not None:
+        raise RoomError("poll_closed", _("This poll is closed."))
+    event = _poll_closed_event(
+        session=room.session, poll=poll, actor=room.user, client_id=room.client_id
+    )
     return Done(event.seq)
 
 
@@ -813,105 +782,60 @@ def _target(room: _Room, user_id: Any) -> Participant:
     return target
 
 
-def participant_mute(
-    *, user, session_id: int, client_id: Any, user_id: Any, muted: Any
-) -> Done:
-    with transaction.atomic():
-        room = _enter(
-            user=user, session_id=session_id, client_id=client_id, moderator=True
-        )
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        target = _target(room, user_id)
-        target.chat_muted = bool(muted)
-        target.save(update_fields=["chat_muted"])
-        event = events.room_event_append(
-            session=room.session,
-            type="participant.muted",
-            actor=user,
-            client_id=room.client_id,
-            data={"user": events.person(target.user), "muted": target.chat_muted},
-        )
-    return Done(event.seq)
+@_room_action(moderator=True)
+def participant_mute(room: _Room, *, user_id: Any, muted: Any) -> Done:
+    target = _target(room, user_id)
+    target.chat_muted = bool(muted)
+    target.save(update_fields=["chat_muted"])
+    return room.emit(
+        "participant.muted",
+        {"user": events.person(target.user), "muted": target.chat_muted},
+    )
 
 
-def participant_remove(*, user, session_id: int, client_id: Any, user_id: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(
-            user=user, session_id=session_id, client_id=client_id, moderator=True
-        )
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        target = _target(room, user_id)
-        target.removed_at = timezone.now()
-        target.hand_raised_at = None
-        target.media = ""
-        target.save(update_fields=["removed_at", "hand_raised_at", "media"])
-        event = events.room_event_append(
-            session=room.session,
-            type="participant.removed",
-            actor=user,
-            client_id=room.client_id,
-            data={"user": events.person(target.user)},
-            close=[target.user_id],
-        )
-    return Done(event.seq)
+@_room_action(moderator=True)
+def participant_remove(room: _Room, *, user_id: Any) -> Done:
+    target = _target(room, user_id)
+    target.removed_at = timezone.now()
+    target.hand_raised_at = None
+    target.media = ""
+    target.save(update_fields=["removed_at", "hand_raised_at", "media"])
+    return room.emit(
+        "participant.removed",
+        {"user": events.person(target.user)},
+        close=[target.user_id],
+    )
 
 
-def rtc_join(*, user, session_id: int, client_id: Any, media: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(user=user, session_id=session_id, client_id=client_id)
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        if media not in (Participant.Media.AUDIO, Participant.Media.VIDEO):
-            raise RoomError("invalid", _("Media is audio or video."))
-        if room.participant.media == media:
-            return Done(None)
-        if (
-            not room.participant.media
-            and Participant.objects.filter(session=room.session)
-            .exclude(media="")
-            .count()
-            >= settings.LIVE_RTC_MAX_PEERS
-        ):
-            raise RoomError(
-                "media_full",
-                _(
-                    "%(n)s people already share audio or video; "
-                    "follow the slides and chat."
-                )
-                % {"n": settings.LIVE_RTC_MAX_PEERS},
-            )
-        room.participant.media = media
-        room.participant.save(update_fields=["media"])
-        event = events.room_event_append(
-            session=room.session,
-            type="rtc.joined",
-            actor=user,
-            client_id=room.client_id,
-            data={"user": events.person(user), "media": media},
+@_room_action()
+def rtc_join(room: _Room, *, media: Any) -> Done:
+    if media not in (Participant.Media.AUDIO, Participant.Media.VIDEO):
+        raise RoomError("invalid", _("Media is audio or video."))
+    if room.participant.media == media:
+        return Done(None)
+    if (
+        not room.participant.media
+        and Participant.objects.filter(session=room.session).exclude(media="").count()
+        >= settings.LIVE_RTC_MAX_PEERS
+    ):
+        raise RoomError(
+            "media_full",
+            _("%(n)s people already share audio or video; follow the slides and chat.")
+            % {"n": settings.LIVE_RTC_MAX_PEERS},
         )
-    return Done(event.seq)
+    room.participant.media = media
+    room.participant.save(update_fields=["media"])
+    return room.emit("rtc.joined", {"user": events.person(room.user), "media": media})
 
 
-def rtc_leave(*, user, session_id: int, client_id: Any) -> Done:
-    with transaction.atomic():
-        room = _enter(user=user, session_id=session_id, client_id=client_id)
-        if room.earlier:
-            return Done(room.earlier.seq, duplicate=True)
-        if not room.participant.media:
-            return Done(None)
-        media = room.participant.media
-        room.participant.media = ""
-        room.participant.save(update_fields=["media"])
-        event = events.room_event_append(
-            session=room.session,
-            type="rtc.left",
-            actor=user,
-            client_id=room.client_id,
-            data={"user": events.person(user), "media": media},
-        )
-    return Done(event.seq)
+@_room_action()
+def rtc_leave(room: _Room) -> Done:
+    if not room.participant.media:
+        return Done(None)
+    media = room.participant.media
+    room.participant.media = ""
+    room.participant.save(update_fields=["media"])
+    return room.emit("rtc.left", {"user": events.person(room.user), "media": media})
 
 
 def rtc_signal(*, user, session_id: int, to: Any, kind: Any, data: Any) -> None:
