@@ -160,12 +160,16 @@ class FanoutServer(DemoServer):
     """The demo server with ``learners`` signed-in learners in one live session."""
 
     learners: int = 500
+    redis_url: str = ""
     room: dict = field(default_factory=dict, init=False)
 
     def _setup(self) -> None:
         # No collectstatic (the longest step of DemoServer's set-up): only the
         # WebSocket is used.
         self.env["LIVE_RATE_LIMITS"] = "off"
+        if self.redis_url:
+            self.env["REDIS_URL"] = self.redis_url
+            self.env["CHANNEL_LAYER_PREFIX"] = f"bench-{os.getpid()}"
         started = time.perf_counter()
         self.manage("migrate", "-v", "0")
         self.manage("load_demo")
@@ -605,6 +609,12 @@ def main() -> None:
         "--only", choices=("floor", "room"), help="run one side (for checking)"
     )
     parser.add_argument(
+        "--redis",
+        default="",
+        metavar="URL",
+        help="run the room on the Redis channel layer (e.g. redis://127.0.0.1:6379/0)",
+    )
+    parser.add_argument(
         "--per-message",
         action="store_true",
         help="print each message's slowest delivery (rising: the server falls behind)",
@@ -637,7 +647,7 @@ def main() -> None:
                 url, origin, [None] * args.clients, None, floor.process.pid
             )
     if args.only != "floor":
-        with FanoutServer(learners=args.clients) as server:
+        with FanoutServer(learners=args.clients, redis_url=args.redis) as server:
             room = server.room
             cookie = room["cookie_name"]
             url = f"ws://127.0.0.1:{server.port}/ws/live/{room['session_id']}/"
@@ -657,7 +667,8 @@ def main() -> None:
     messages = max(1, round(args.rate * args.seconds))
     print(
         f"\n{args.clients} learners in one room, {messages} chat messages at "
-        f"{args.rate:g}/s; Daphne 1 process, DEBUG=0, SQLite, in-memory layer; "
+        f"{args.rate:g}/s; Daphne 1 process, DEBUG=0, SQLite, "
+        f"{'Redis' if args.redis else 'in-memory'} layer; "
         f"{os.cpu_count()} CPUs (load average {load:.1f} at the start); "
         f"Python {sys.version.split()[0]}"
     )
