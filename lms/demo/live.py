@@ -34,6 +34,8 @@ def _slide_png(title: str, line: str, number: int) -> SimpleUploadedFile:
 
     image = Image.new("RGB", (1280, 720), "#f4f1ea")
     draw = ImageDraw.Draw(image)
+    big: ImageFont.FreeTypeFont | ImageFont.ImageFont
+    small: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         big, small = ImageFont.truetype(FONT_BOLD, 64), ImageFont.truetype(FONT, 40)
     except OSError:  # fonts come with `make setup`; plain text without them
