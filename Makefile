@@ -6,7 +6,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := chromium fonts-noto-core fonts-sil-andika fonts-sil-charis gettext
+SYSTEM_PACKAGES := chromium fonts-noto-core fonts-sil-andika fonts-sil-charis gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 # First Python >= 3.12 on PATH, else one that pyenv installed.
 PYTHON_312 = $(shell for c in python3.14 python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
@@ -56,7 +56,7 @@ test: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy lms courses content_authoring live_classes
+	$(VENV)/bin/mypy lms courses content_authoring live_classes certificates
 
 # Re-resolve requirements.lock from pyproject.toml (needs network to PyPI).
 lock: venv
@@ -65,5 +65,5 @@ lock: venv
 # Refresh every app's Vietnamese catalog from the code. No fuzzy matching: a
 # guessed translation from a similar message is worse than none.
 messages: venv
-	for app in lms courses content_authoring live_classes; do \
+	for app in lms courses content_authoring live_classes certificates; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l vi -v 0); done

@@ -226,3 +226,12 @@ ASSIGNMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 # Course archives (content_authoring.transfer): export and import.
 COURSE_ARCHIVE_MAX_BYTES = 2 * 1024 * 1024 * 1024
 COURSE_ARCHIVE_MAX_FILES = 20_000
+
+# Certificates (certificates/).
+SITE_URL = env.SITE_URL
+CERTIFICATE_SIGNING_KEY = env.CERTIFICATE_SIGNING_KEY
+CERTIFICATE_KEY_FILE = BASE_DIR / "var" / "certificate-signing-key.pem"
+CERTIFICATE_ISSUER_NAME = "Ban Dân tộc tỉnh Đắk Lắk"
+CERTIFICATE_SERIAL_PREFIX = "DL"
+# Public verification lookups per client address and minute.
+CERTIFICATE_VERIFY_RATE = 30

@@ -9,6 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _TAG = f"-{env.TEST_TAG}" if env.TEST_TAG else ""
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_TAG}"
 COURSEWORK_FILES_ROOT = BASE_DIR / "var" / f"test-coursework{_TAG}"
+CERTIFICATE_KEY_FILE = BASE_DIR / "var" / f"test-certificate-key{_TAG}.pem"
 if env.DATABASE_URL and _TAG:
     # Parallel runs on one PostgreSQL server get their own test databases too.
     DATABASES = {"default": env.database()}

@@ -19,6 +19,8 @@ def _check(**env) -> subprocess.CompletedProcess:
             "REDIS_URL",
             "SECRET_KEY",
             "DEBUG",
+            "CERTIFICATE_SIGNING_KEY",
+            "SITE_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -40,9 +42,36 @@ def _check(**env) -> subprocess.CompletedProcess:
 
 
 def test_production_check_deploy_is_clean():
-    result = _check(SECRET_KEY=GOOD_KEY, DEBUG="0")
+    result = _check(
+        SECRET_KEY=GOOD_KEY,
+        DEBUG="0",
+        CERTIFICATE_SIGNING_KEY=_new_signing_key(),
+        SITE_URL="https://daotao.example.vn",
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def _new_signing_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+def test_production_check_asks_for_the_certificate_key_and_address():
+    result = _check(SECRET_KEY=GOOD_KEY, DEBUG="0")
+    assert result.returncode != 0
+    assert "certificates.E001" in result.stderr + result.stdout
+    assert "certificates.E002" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(
