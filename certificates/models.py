@@ -127,3 +127,30 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class IssueBatch(models.Model):
+    """Certificates issued together (a cohort), rendered in the background;
+    ``rendered`` of ``total`` drives the administrator's progress bar."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE)
+    cohort = models.ForeignKey("lms.Cohort", on_delete=models.SET_NULL, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    certificate_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    rendered = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    not_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}/{self.cohort_id}: {self.rendered}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rendered / self.total) if self.total else 100

@@ -20,7 +20,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.models import Certificate, CertificateTemplate, SerialCounter
+from certificates.models import (
+    Certificate,
+    CertificateTemplate,
+    IssueBatch,
+    SerialCounter,
+)
 from courses.models import Course, Enrollment
 from lms.models import Cohort, User
 
@@ -190,12 +195,15 @@ class BulkResult:
     issued: int
     existing: int
     not_completed: int
+    batch: IssueBatch | None = None
 
 
 def certificates_issue_for_cohort(
     *, actor: User, course: Course, cohort: Cohort
 ) -> BulkResult:
-    """Certificates for every member of ``cohort`` who completed ``course``."""
+    """Certificates for every member of ``cohort`` who completed ``course``;
+    the new ones are rendered together in the background (``result.batch``
+    follows the progress)."""
     _require_admin(actor)
     result = BulkResult(0, 0, 0)
     created: list[int] = []
@@ -213,16 +221,42 @@ def certificates_issue_for_cohort(
             created.append(issued.certificate.pk)
         else:
             result.existing += 1
+    batch = IssueBatch.objects.create(
+        course=course,
+        cohort=cohort,
+        created_by=actor,
+        certificate_ids=created,
+        total=len(created),
+        existing=result.existing,
+        not_completed=result.not_completed,
+    )
+    result.batch = batch
     if created:
-        # One batch: the PDFs share their font subsets (pdf.render_pdfs).
-        transaction.on_commit(lambda: _render_many_later(created))
+        transaction.on_commit(lambda: _render_batch_later(batch.pk))
     return result
 
 
-def _render_many_later(certificate_ids: list[int]) -> None:
-    from certificates.tasks import certificates_render_many
+def _render_batch_later(batch_id: int) -> None:
+    from certificates.tasks import certificates_render_batch
 
-    certificates_render_many.enqueue(certificate_ids)
+    certificates_render_batch.enqueue(batch_id)
+
+
+# Rendered in chunks: the PDFs of a chunk share their font subsets
+# (pdf.render_pdfs), and the progress bar moves after each chunk.
+BATCH_CHUNK = 25
+
+
+def certificates_render_batch(*, batch_id: int) -> int:
+    batch = IssueBatch.objects.get(pk=batch_id)
+    ids = list(batch.certificate_ids)
+    done = 0
+    for start in range(0, len(ids), BATCH_CHUNK):
+        done += certificates_render_many(
+            certificate_ids=ids[start : start + BATCH_CHUNK]
+        )
+        IssueBatch.objects.filter(pk=batch_id).update(rendered=done)
+    return done
 
 
 # --- rendering ---------------------------------------------------------------------

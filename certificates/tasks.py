@@ -23,5 +23,5 @@ def certificate_render(certificate_id: int) -> str:
 
 
 @task()
-def certificates_render_many(certificate_ids: list[int]) -> int:
-    return services.certificates_render_many(certificate_ids=certificate_ids)
+def certificates_render_batch(batch_id: int) -> int:
+    return services.certificates_render_batch(batch_id=batch_id)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certificates import selectors, services
-from certificates.models import Certificate, CertificateTemplate
+from certificates.models import Certificate, CertificateTemplate, IssueBatch
 from courses.models import Course
 from lms.models import Cohort, User
 
@@ -193,6 +193,8 @@ def issue_for_cohort(request: HttpRequest) -> HttpResponse:
     result = services.certificates_issue_for_cohort(
         actor=actor, course=course, cohort=cohort
     )
+    if result.batch is not None and result.batch.total:
+        return redirect("certificates:batch", batch_id=result.batch.pk)
     messages.success(
         request,
         _(
@@ -220,3 +222,19 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
     response = HttpResponse(pdf.render_pdf(html=html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="preview.pdf"'
     return response
+
+
+@login_required
+def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """A cohort's issuance and its rendering progress (htmx polls the bar)."""
+    _admin(request)
+    issue = get_object_or_404(IssueBatch, pk=batch_id)
+    certificates = Certificate.objects.filter(pk__in=issue.certificate_ids).order_by(
+        "holder_name"
+    )
+    template = (
+        "certificates/_batch_progress.html"
+        if request.headers.get("HX-Request")
+        else "certificates/batch.html"
+    )
+    return render(request, template, {"batch": issue, "certificates": certificates})

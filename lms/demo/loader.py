@@ -132,6 +132,15 @@ def load_demo() -> list[tuple[str, str, str]]:
     from lms.demo.live import load_live_demo
 
     load_live_demo(trainer=people["giangvien"], courses=courses)
+
+    from certificates.services import certificate_issue
+
+    # One certificate to verify: issued by hand (the PDF is made by the worker).
+    certificate_issue(
+        user=people["canbo2"],
+        course=courses["dich-vu-cong-truc-tuyen"],
+        actor=people["quantri"],
+    )
     return [(u, DEMO_PASSWORD, str(people[u].get_role_display())) for u, *_ in PEOPLE]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.conf import settings
 from django.test import override_settings
-from django.utils import translation
 
 from certificates import services
 from certificates.models import Certificate
@@ -32,8 +34,8 @@ def issued(django_capture_on_commit_callbacks):
 
 def test_anyone_sees_the_holder_course_date_and_status_and_nothing_more(client, issued):
     admin, learner, certificate = issued
-    with translation.override("en"):
-        html = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
     assert "Y Siu Êban" in html and "Nghề dệt thổ cẩm" in html
     assert certificate.serial in html and "Valid" in html
     for private in ("ysiu@example.org", "0912345678", learner.username):
@@ -74,8 +76,8 @@ def test_revoked_and_replaced_certificates_say_so(client, issued):
     new = services.certificate_reissue(actor=admin, certificate=other)
     data = client.get(f"/certificates/verify/{other.code}.json").json()
     assert data["status"] == "replaced" and data["replaced_by"] == new.serial
-    with translation.override("en"):
-        html = client.get(f"/certificates/verify/{other.code}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/certificates/verify/{other.code}/").content.decode()
     assert "replaced" in html and new.serial in html
 
 
@@ -163,3 +165,41 @@ def test_administrators_preview_a_template_as_a_pdf(client):
     document = pypdfium2.PdfDocument(response.content)
     text = document[0].get_textpage().get_text_range()
     assert "Giấy chứng nhận" in text and "ƀ" in text
+
+
+def test_cohort_issuance_page_shows_progress_until_every_pdf_is_ready(
+    client, django_capture_on_commit_callbacks
+):
+    from courses.services import block_result_record
+    from tests.factories import make_cohort
+
+    admin = make_user(Role.ADMIN, preferred_language="en")
+    course = make_course(with_question=False, title="Sửa xe máy")
+    people = [make_user(full_name=f"Học viên {n}") for n in range(3)]
+    cohort = make_cohort(*people)
+    for person in people:
+        enroll(person, course)
+    for person in people[:2]:
+        with django_capture_on_commit_callbacks(execute=False):
+            for block in course.lessons.first().blocks.all():
+                block_result_record(
+                    user=person,
+                    block_id=block.pk,
+                    submission_id=uuid.uuid4(),
+                    progress=1.0,
+                )
+    client.login(username=admin.username, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/certificates/manage/cohort/", {"course": course.pk, "cohort": cohort.pk}
+        )
+    assert response.status_code == 302
+    batch_url = response["Location"]
+    waiting = client.get(batch_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "0 of 2 certificates ready" in waiting and 'hx-trigger="every 2s"' in waiting
+    assert "1 have not completed the course" in waiting
+    for callback in callbacks:
+        callback()  # the commit: the batch renders (tasks run inline in tests)
+    done = client.get(batch_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "2 of 2 certificates ready" in done and "hx-trigger" not in done
+    assert done.count(".pdf") == 2

@@ -180,6 +180,9 @@ def test_demo_has_a_class_running_now_with_slides_and_a_block(db):
     assert running.slides.count() == 4
     assert LiveSession.objects.count() == 2
     assert Block.objects.filter(block_type="live_session").count() == 1
+    from certificates.models import Certificate
+
+    assert Certificate.objects.filter(user__username="canbo2").count() == 1
 
 
 def test_author_picks_a_class_of_the_course_and_not_of_another(setup):
