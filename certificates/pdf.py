@@ -48,9 +48,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+# WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when
+# it is imported; every upload check in the project (slides, photos) relies on
+# Pillow refusing a truncated image, so put it back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 FONT_STACK_SANS = '"Noto Sans", "Andika", "Charis SIL"'
 FONT_STACK_SERIF = '"Noto Serif", "Charis SIL", "Noto Sans"'
