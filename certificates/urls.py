@@ -18,6 +18,7 @@ urlpatterns = [
         name="template_preview",
     ),
     path("manage/cohort/", views.issue_for_cohort, name="issue_for_cohort"),
+    path("manage/one/", views.issue_one, name="issue_one"),
     path("manage/batches/<int:batch_id>/", views.batch, name="batch"),
     path("manage/<str:serial>/revoke/", views.revoke, name="revoke"),
     path("manage/<str:serial>/reissue/", views.reissue, name="reissue"),

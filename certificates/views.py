@@ -238,3 +238,35 @@ def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
         else "certificates/batch.html"
     )
     return render(request, template, {"batch": issue, "certificates": certificates})
+
+
+@require_POST
+@login_required
+def issue_one(request: HttpRequest) -> HttpResponse:
+    """An administrator issues one certificate by hand (username or phone)."""
+    actor = _admin(request)
+    course = get_object_or_404(Course, pk=request.POST.get("course") or 0)
+    who = (request.POST.get("person") or "").strip()
+    person = User.objects.filter(username=who).first() or (
+        User.objects.filter(phone=who).first() if who else None
+    )
+    if person is None:
+        messages.error(request, _("Nobody has this username or phone number."))
+        return redirect("certificates:manage")
+    try:
+        issued = services.certificate_issue(user=person, course=course, actor=actor)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if issued.created:
+            messages.success(
+                request,
+                _("Certificate %(s)s issued.") % {"s": issued.certificate.serial},
+            )
+        else:
+            messages.info(
+                request,
+                _("This person already holds certificate %(s)s.")
+                % {"s": issued.certificate.serial},
+            )
+    return redirect("certificates:manage")

@@ -203,3 +203,25 @@ def test_cohort_issuance_page_shows_progress_until_every_pdf_is_ready(
     done = client.get(batch_url, HTTP_HX_REQUEST="true").content.decode()
     assert "2 of 2 certificates ready" in done and "hx-trigger" not in done
     assert done.count(".pdf") == 2
+
+
+def test_an_administrator_issues_by_hand_once(client):
+    admin = make_user(Role.ADMIN, preferred_language="en")
+    learner = make_user(phone="0987654321")
+    course = make_course(with_question=False)
+    enroll(learner, course)
+    client.login(username=admin.username, password=PASSWORD)
+    form = {"person": "0987654321", "course": course.pk}
+    first = client.post("/certificates/manage/one/", form, follow=True)
+    assert "issued" in first.content.decode()
+    again = client.post("/certificates/manage/one/", form, follow=True)
+    assert "already holds" in again.content.decode()
+    assert Certificate.objects.filter(user=learner).count() == 1
+    missing = client.post(
+        "/certificates/manage/one/",
+        {"person": "nobody", "course": course.pk},
+        follow=True,
+    )
+    assert "Nobody has this username" in missing.content.decode()
+    client.login(username=learner.username, password=PASSWORD)
+    assert client.post("/certificates/manage/one/", form).status_code == 403
