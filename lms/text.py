@@ -26,12 +26,18 @@ def canonical(text: str) -> str:
     return unicodedata.normalize("NFC", decomposed)
 
 
+_STROKED = str.maketrans({"đ": "d", "ƀ": "b", "ɓ": "b", "ɗ": "d"})
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: "Tiếng Êđê" -> "tieng ede"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    decomposed = decomposed.replace("ƀ", "b").replace("Ɓ", "B")
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    # Letters with a stroke or hook do not decompose: map them by hand, after
+    # case folding (Ƀ U+0243 folds to ƀ U+0180; ɓ ɗ are the IPA letters older
+    # sources write for ƀ đ).
+    lowered = unicodedata.normalize("NFD", text).casefold()
+    lowered = lowered.translate(_STROKED)
+    stripped = "".join(c for c in lowered if not unicodedata.combining(c))
+    return " ".join(stripped.split())
 
 
 def search_document(*parts: str) -> str:

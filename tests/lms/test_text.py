@@ -1,5 +1,6 @@
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,3 +43,19 @@ def test_fold_removes_vietnamese_and_ethnic_marks():
 def test_search_document_lets_spaced_and_joined_spellings_meet():
     doc = search_document("Tiếng Ê Đê")
     assert "tieng e de" in doc and "tiengede" in doc
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("Ƀuôn Ma Thuột", "buon ma thuot"),  # capital ƀ is U+0243
+        ("ƀuôn", "buon"),
+        ("ɓuôn ɗăm", "buon dam"),  # IPA letters of older sources
+        ("ĐẮK LẮK", "dak lak"),
+        ("Hriăm", "hriam"),
+        ("ê̆ ô̆ ơ̆ ư̆ Ê̆", "e o o u e"),
+        ("Čư Ñu", "cu nu"),
+    ],
+)
+def test_fold_removes_every_mark_and_stroke_in_either_case(typed, folded):
+    assert fold(typed) == folded
