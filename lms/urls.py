@@ -21,6 +21,7 @@ urlpatterns = [
     path("author/", include("content_authoring.authoring_urls")),
     path("live/", include("live_classes.urls")),
     path("certificates/", include("certificates.urls")),
+    path("dictionary/", include("dictionary.urls")),
     path("api/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

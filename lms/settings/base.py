@@ -235,3 +235,6 @@ CERTIFICATE_ISSUER_NAME = "Ban Dân tộc tỉnh Đắk Lắk"
 CERTIFICATE_SERIAL_PREFIX = "DL"
 # Public verification lookups per client address and minute.
 CERTIFICATE_VERIFY_RATE = 30
+
+# Dictionary (dictionary/).
+DICTIONARY_IMPORT_MAX_BYTES = 10 * 1024 * 1024

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dictionary import views
+
+app_name = "dictionary"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:entry_id>/", views.entry, name="entry"),
+    path("api/search", views.api_search, name="api_search"),
+    path("api/entries/<int:entry_id>", views.api_entry, name="api_entry"),
+]
