@@ -80,3 +80,42 @@ def api_entry(request: HttpRequest, entry_id: int) -> JsonResponse:
     if found is None:
         return JsonResponse({"error": "not_found"}, status=404)
     return JsonResponse(_entry_json(found), json_dumps_params={"ensure_ascii": False})
+
+
+CREDIT = (
+    "Ê Đê forms from the Austronesian Basic Vocabulary Database (CC BY 4.0): "
+    "Greenhill, Blust & Gray (2008); Tharp & Y-Bhăm Đuôn-yă (1980), "
+    "A Rhade-English dictionary, Pacific Linguistics C-58."
+)
+
+
+def export(request: HttpRequest, language: str, fmt: str) -> HttpResponse:
+    """A language's entries as LIFT, CSV or TSV (editors only: the files
+    carry the entries' history ids)."""
+    from django.core.exceptions import PermissionDenied
+
+    from dictionary import exporters
+    from dictionary.services import dictionary_can_edit
+
+    if not dictionary_can_edit(user=request.user):
+        raise PermissionDenied(_("Only dictionary editors change entries."))
+    if language not in Language.values:
+        raise Http404(_("No such entry."))
+    entries = (
+        Entry.objects.filter(language=language)
+        .prefetch_related("senses", "topics")
+        .order_by("headword")
+    )
+    if fmt == "lift":
+        body, content_type = (
+            exporters.export_lift(entries, credit=CREDIT),
+            "application/xml",
+        )
+    else:
+        body = exporters.export_table(entries, delimiter="\t" if fmt == "tsv" else ",")
+        content_type = "text/tab-separated-values" if fmt == "tsv" else "text/csv"
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="dictionary-{language}.{fmt}"'
+    )
+    return response
