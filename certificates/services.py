@@ -8,7 +8,6 @@ the signed credential are made after the commit, in a background task.
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from certificates.models import (
 )
 from courses.models import Course, Enrollment
 from lms.models import Cohort, User
+from lms.text import canonical
 
 # Verification codes: 16 characters of an alphabet without look-alikes
 # (80 bits): guessing one is hopeless, and they carry no order.
@@ -36,7 +36,8 @@ CODE_LENGTH = 16
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", (text or "").strip())
+    """Stored form: NFC with the breve after the circumflex (lms.text)."""
+    return canonical((text or "").strip())
 
 
 def _new_code() -> str:
@@ -306,7 +307,7 @@ def sample_certificate(*, template: CertificateTemplate) -> Certificate:
     return Certificate(
         serial=f"{settings.CERTIFICATE_SERIAL_PREFIX}-{timezone.now().year}-000000",
         code="PREVIEW000000000",
-        holder_name=unicodedata.normalize("NFC", SAMPLE_NAME),
+        holder_name=canonical(SAMPLE_NAME),
         title=course.title if course else "Tiếng Êđê giao tiếp cho cán bộ",
         hours=course.hours if course else 24,
         grade=0.9,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 
 from dictionary.models import Entry
 from lms.text import canonical, fold
@@ -40,14 +40,4 @@ def entries_search(
 def entry_get(*, entry_id: int) -> Entry | None:
     return (
         Entry.objects.prefetch_related("senses", "topics").filter(pk=entry_id).first()
-    )
-
-
-def entries_by_letter(*, language: str, letter: str) -> QuerySet[Entry]:
-    folded = fold(letter)[:1]
-    return (
-        Entry.objects.filter(language=language)
-        .filter(Q(search_text__startswith=folded))
-        .prefetch_related("senses")
-        .order_by("headword")
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import json
 import secrets
-import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from courses import selectors as course_selectors
 from courses.models import Course, Enrollment
-from live_classes import events
+from live_classes import events, selectors
 from live_classes.models import (
     AttendanceInterval,
     LiveSession,
@@ -41,6 +40,7 @@ from live_classes.models import (
     Slide,
 )
 from lms.models import Cohort, User
+from lms.text import canonical
 
 REACTIONS = ("👍", "👏", "❤️", "😂", "😮", "❓")
 RTC_KINDS = ("offer", "answer", "ice")
@@ -73,10 +73,6 @@ class Refused(RoomError):
 # --- scheduling --------------------------------------------------------------------
 
 
-def session_can_manage(*, user, session: LiveSession) -> bool:
-    return course_selectors.course_can_manage(user=user, course=session.course)
-
-
 def _require_manager(*, actor: User, course: Course) -> None:
     if not course_selectors.course_can_manage(user=actor, course=course):
         raise PermissionDenied(
@@ -87,7 +83,7 @@ def _require_manager(*, actor: User, course: Course) -> None:
 def _clean_schedule(
     *, course: Course, title: str, starts_at: datetime, ends_at: datetime, cohort
 ) -> str:
-    title = unicodedata.normalize("NFC", (title or "").strip())
+    title = canonical((title or "").strip())
     if not title:
         raise ValidationError({"title": _("Give the live class a title.")})
     if ends_at <= starts_at:
@@ -127,7 +123,7 @@ def live_session_create(
         course=course,
         cohort=cohort,
         title=title,
-        description=unicodedata.normalize("NFC", description.strip()),
+        description=canonical(description.strip()),
         starts_at=starts_at,
         ends_at=ends_at,
         attendance_percent=attendance_percent,
@@ -160,7 +156,7 @@ def live_session_update(
         ends_at=session.ends_at,
         cohort=session.cohort,
     )
-    session.description = unicodedata.normalize("NFC", session.description.strip())
+    session.description = canonical(session.description.strip())
     session.save()
     return session
 
@@ -195,7 +191,7 @@ class Joined:
 
 def _may_join(*, user, session: LiveSession) -> bool:
     """Whether ``user`` may enter; True for moderators, raises ``Refused`` else."""
-    if session_can_manage(user=user, session=session):
+    if selectors.live_session_can_manage(user=user, session=session):
         return True
     enrolled = Enrollment.objects.filter(
         user=user, course_id=session.course_id, status=Enrollment.Status.ACTIVE
@@ -558,7 +554,8 @@ def _room_action(*, moderator: bool = False) -> Callable[..., Callable[..., Done
 
 
 def _nfc(text: Any) -> str:
-    return unicodedata.normalize("NFC", str(text or "")).strip()
+    """Stored form of typed text: NFC with the breve after the circumflex."""
+    return canonical(str(text or "")).strip()
 
 
 @_room_action()

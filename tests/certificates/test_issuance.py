@@ -241,3 +241,12 @@ def test_a_course_template_of_the_administrators_is_used(
     text = _pdf_text(certificate)
     assert "Mẫuriêngcủakhoá" in text
     assert re.sub(r"\s+", "", unicodedata.normalize("NFC", NAME)) in text
+
+
+def test_the_printed_name_is_canonical_however_the_breve_was_typed(course, admin):
+    learner = make_user(full_name="Y K" + "e\u0306\u0302" + "t")  # breve first
+    enroll(learner, course)
+    certificate = services.certificate_issue(
+        user=learner, course=course, actor=admin
+    ).certificate
+    assert certificate.holder_name == "Y Kê̆t"

@@ -806,3 +806,12 @@ async def test_a_trainer_joining_late_sees_who_is_already_in_the_room(room):
     assert "present" not in learner.welcome
     for c in (learner, other, trainer):
         await c.close()
+
+
+async def test_a_breve_typed_before_the_circumflex_is_stored_in_canonical_order(room):
+    learner = await joined(room.learner, room.session)
+    typed = "k" + "e\u0306\u0302" + "t"  # ĕ + circumflex: looks like kê̆t
+    await learner.act({"type": "chat.send", "text": typed})
+    got = await learner.recv_until("chat.message")
+    assert got["text"] == "kê̆t" == unicodedata.normalize("NFC", "ke\u0302\u0306t")
+    await learner.close()
