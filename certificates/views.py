@@ -8,7 +8,6 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from certificates import selectors, services
 from certificates.models import Certificate, CertificateTemplate, IssueBatch
 from courses.models import Course
+from lms import ratelimit
 from lms.models import Cohort, User
 
 
@@ -31,14 +31,11 @@ def _client(request: HttpRequest) -> str:
 
 def _too_many(request: HttpRequest) -> bool:
     """Lookups per client address and minute: codes cannot be enumerated."""
-    key = f"cert:verify:{_client(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=60)
-        count = 1
-    return count > settings.CERTIFICATE_VERIFY_RATE
+    return not ratelimit.allow(
+        f"cert-verify:{_client(request)}",
+        limit=settings.CERTIFICATE_VERIFY_RATE,
+        window=60,
+    )
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:

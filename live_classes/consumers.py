@@ -19,11 +19,11 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 
 from live_classes import events, selectors, services
 from live_classes.services import ERROR_MESSAGES, Refused, RoomError
+from lms import ratelimit
 
 SEEN_EVERY = 60.0  # seconds between attendance "still here" writes
 
@@ -218,16 +218,11 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         rate, burst = (
             settings.LIVE_CHAT_RATE if what == "chat" else settings.LIVE_FRAME_RATE
         )
-        window = max(1, round(burst / rate))
-        slot = int(time.time() // window)
-        key = f"live:rate:{what}:{self.session_id}:{self.user_id}:{slot}"
-        await cache.aadd(key, 0, timeout=window + 1)
-        try:
-            count = await cache.aincr(key)
-        except ValueError:  # expired between add and incr
-            await cache.aadd(key, 1, timeout=window + 1)
-            count = 1
-        return count <= burst
+        return await ratelimit.aallow(
+            f"live:{what}:{self.session_id}:{self.user_id}",
+            limit=burst,
+            window=max(1, round(burst / rate)),
+        )
 
     async def _error(self, code: str, ref: str | None = None) -> None:
         with translation.override(self.lang):
