@@ -97,13 +97,22 @@ def test_learner_places_items_checks_and_the_score_is_recorded(
     # and focuses the first zone; Enter drops it there.
     item0.focus()
     page.keyboard.press("Enter")
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda r: "/handler/drop_item" in r.url):
+        page.keyboard.press("Enter")
     section.locator(".zone[data-uid='shade'] .option[data-value='0']").wait_for()
 
-    # Mouse drag for the other one, onto the sunny zone.
+    # Mouse drag for the other one, onto the sunny zone. The block redraws
+    # after its handler answers; measure only once the layout has settled, or
+    # a busy machine drops the item where the zone used to be.
     item1.scroll_into_view_if_needed()
-    box = item1.bounding_box()
-    zone = section.locator(".zone[data-uid='sun']").bounding_box()
+    sun = section.locator(".zone[data-uid='sun']")
+    box, zone = item1.bounding_box(), sun.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(100)
+        settled = (item1.bounding_box(), sun.bounding_box())
+        if settled == (box, zone):
+            break
+        box, zone = settled
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     # The picture is wider than a phone: release just inside the zone's left edge.
