@@ -47,12 +47,18 @@ class Entry(models.Model):
     source_id = models.CharField(max_length=100, blank=True)
     # Folded headword, variants and glosses, for search on any database.
     search_text = models.TextField(blank=True, editable=False)
+    # The headword's key in its language's alphabetical order
+    # (``dictionary.alphabet.sort_key``), so lists sort in the database.
+    sort_key = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "entries"
-        indexes = [models.Index(fields=["language", "headword"])]
+        indexes = [
+            models.Index(fields=["language", "headword"]),
+            models.Index(fields=["language", "sort_key"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["language", "source", "source_id"],
@@ -100,3 +106,101 @@ class EntryRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DictionaryImport(models.Model):
+    """A word list an editor uploaded: kept, with its preview, until the editor
+    commits it (it is parsed again then) or discards it."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        COMMITTED = "committed", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    source = models.CharField(_("source"), max_length=100)
+    legacy = models.BooleanField(_("old typing convention"), default=False)
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="dictionary/imports/")
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PREVIEWED
+    )
+    # What the preview found: counts, the file's errors, per-entry warnings
+    # and problems, as shown to the editor.
+    summary = models.JSONField(default=dict)
+    # What the commit did: {"created": n, "updated": n, "unchanged": n}.
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+
+class ReviewCard(models.Model):
+    """One learner's memory of one entry, scheduled by FSRS
+    (``dictionary.srs``). The fields are those of ``fsrs.Card``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="cards")
+    # The course whose lesson first showed the word (for the queue's label).
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    state = models.PositiveSmallIntegerField(default=1)  # fsrs.State.Learning
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entry"], name="one_card_per_word")
+        ]
+        indexes = [models.Index(fields=["user", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.entry_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class Review(models.Model):
+    """One answer to a card. The client's submission id makes a resent answer
+    count once."""
+
+    class Rating(models.IntegerChoices):
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
+
+    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    submission_id = models.UUIDField()
+    reviewed_at = models.DateTimeField()
+    # The card's due date the review set, to answer a resent review the same.
+    due_after = models.DateTimeField()
+
+    class Meta:
+        ordering = ["card", "reviewed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "submission_id"], name="one_review_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.rating} @ {self.reviewed_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dictionary.alphabet import sort_key
 from dictionary.models import Entry, EntryRevision, Language, Sense
 from lms.models import User
 from lms.text import canonical, fold
@@ -143,6 +144,7 @@ def entry_save(
     entry.source = data.source
     entry.source_id = data.source_id
     entry.search_text = _search_text(data)
+    entry.sort_key = sort_key(data.language, data.headword)
     entry.save()
     entry.senses.all().delete()
     Sense.objects.bulk_create(
