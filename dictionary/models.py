@@ -186,7 +186,9 @@ class Review(models.Model):
         GOOD = 3, _("Good")
         EASY = 4, _("Easy")
 
-    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="reviews")
+    card = models.ForeignKey(
+        ReviewCard, on_delete=models.CASCADE, related_name="reviews"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     submission_id = models.UUIDField()
