@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
-from dictionary import views
+from dictionary import views, views_review
 
 app_name = "dictionary"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("review/", views_review.review, name="review"),
     path("<int:entry_id>/", views.entry, name="entry"),
     path("api/search", views.api_search, name="api_search"),
     re_path(
