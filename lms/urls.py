@@ -22,6 +22,7 @@ urlpatterns = [
     path("live/", include("live_classes.urls")),
     path("certificates/", include("certificates.urls")),
     path("dictionary/", include("dictionary.urls")),
+    path("ecommerce/", include("ecommerce_training.urls")),
     path("api/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

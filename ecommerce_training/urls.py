@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+app_name = "ecommerce"
+
+urlpatterns = [
+    path("", include("ecommerce_training.urls_workshops")),
+    path("", include("ecommerce_training.urls_marketplace")),
+]
