@@ -3,14 +3,18 @@
 Builds a throw-away database (SQLite in a temporary folder by default; the
 database of ``DATABASE_URL`` when set, under a temporary name it drops at the
 end), fills it with generated Ê Đê-like entries through bulk inserts (their
-search text made by the same function the services use), then times
-``dictionary.selectors.entries_search`` for queries people type: whole words
-without marks, prefixes, Vietnamese and English glosses, and words that match
-nothing.
+search text and sort key made by the same functions the services use), then
+times ``dictionary.selectors.dictionary_search`` (what the search page runs:
+exact and prefix matches, then "did you mean" when they are few) for queries
+people type: whole words without marks, prefixes, Vietnamese and English
+glosses, and words that match nothing; and, as the fuzzy figures, misspelt
+headwords: a wrong vowel, a missing letter, an extra letter.
 
     .venv/bin/python bench/dictionary_search.py [--entries 50000] [--queries 400]
 
-Prints a table and one ``RESULT`` line for the database in use. Figures, not
+Prints a table and one ``RESULT`` line for the database in use
+(``p50_ms``/``p99_ms`` over the exact kinds, ``fuzzy_p50_ms``/``fuzzy_p99_ms``
+over the misspellings, with how many of those found the word). Figures, not
 assertions.
 """
 
@@ -76,7 +80,25 @@ def _drop_database() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
+def _typo(word: str, rng: random.Random) -> str:
+    """The folded word with one slip: a wrong vowel, a letter missing, or a
+    letter doubled."""
+    letters = list(word)
+    vowels = [i for i, c in enumerate(letters) if c in "aeiou"]
+    slip = rng.choice(("vowel", "missing", "extra"))
+    if slip == "vowel" and vowels:
+        i = rng.choice(vowels)
+        letters[i] = rng.choice([v for v in "aeiou" if v != letters[i]])
+    elif slip == "missing" and len(letters) > 4:
+        del letters[rng.randrange(1, len(letters))]
+    else:
+        i = rng.randrange(len(letters))
+        letters.insert(i, letters[i])
+    return "".join(letters)
+
+
 def _fill(count: int, rng: random.Random) -> list[str]:
+    from dictionary.alphabet import sort_key
     from dictionary.models import Entry, Sense
     from lms.text import canonical, fold
 
@@ -86,10 +108,12 @@ def _fill(count: int, rng: random.Random) -> list[str]:
         headword = canonical(_word(rng))
         gloss_vi, gloss_en = rng.choice(GLOSS_VI), rng.choice(GLOSS_EN)
         headwords.append(headword)
+        language = rng.choice(("rad", "rad", "jra", "mnn"))
         batch_entries.append(
             Entry(
-                language=rng.choice(("rad", "rad", "jra", "mnn")),
+                language=language,
                 headword=headword,
+                sort_key=sort_key(language, headword),
                 source="bench",
                 source_id=str(n),
                 search_text=" | ".join(fold(w) for w in (headword, gloss_vi, gloss_en)),
@@ -124,7 +148,7 @@ def main() -> None:
             started = time.perf_counter()
             headwords = _fill(args.entries, rng)
             fill_s = time.perf_counter() - started
-            from dictionary.selectors import entries_search
+            from dictionary.selectors import dictionary_search
             from lms.text import fold
 
             kinds = {
@@ -136,13 +160,26 @@ def main() -> None:
             }
             timings: dict[str, list[float]] = {k: [] for k in kinds}
             for _ in range(10):  # warm the caches
-                entries_search(query=fold(rng.choice(headwords)))
+                dictionary_search(query=fold(rng.choice(headwords)))
             for i in range(args.queries):
                 kind = list(kinds)[i % len(kinds)]
                 query = kinds[kind]()
                 t0 = time.perf_counter()
-                entries_search(query=query)
+                dictionary_search(query=query)
                 timings[kind].append((time.perf_counter() - t0) * 1000)
+            fuzzy: list[float] = []
+            found = tried = 0
+            for _ in range(args.queries):
+                word = fold(rng.choice(headwords))
+                if len(word) < 5:  # short words have too many neighbours
+                    continue
+                typo = _typo(word, rng)
+                t0 = time.perf_counter()
+                results = dictionary_search(query=typo)
+                fuzzy.append((time.perf_counter() - t0) * 1000)
+                tried += 1
+                shown = results.by_headword + results.suggestions
+                found += any(fold(e.headword) == word for e in shown)
         finally:
             _drop_database()
     every = sorted(t for ts in timings.values() for t in ts)
@@ -158,9 +195,13 @@ def main() -> None:
     print(f"{'query':28} {'p50 ms':>8} {'p99 ms':>8}")
     for kind, values in timings.items():
         print(f"{kind:28} {statistics.median(values):8.1f} {pct(values, 99):8.1f}")
+    print(f"{'misspelt word (fuzzy)':28} {statistics.median(fuzzy):8.1f} ", end="")
+    print(f"{pct(fuzzy, 99):8.1f}  found {found}/{tried}")
     print(
         f"RESULT database={vendor} entries={args.entries} "
-        f"p50_ms={statistics.median(every):.1f} p99_ms={pct(every, 99):.1f}"
+        f"p50_ms={statistics.median(every):.1f} p99_ms={pct(every, 99):.1f} "
+        f"fuzzy_p50_ms={statistics.median(fuzzy):.1f} "
+        f"fuzzy_p99_ms={pct(fuzzy, 99):.1f} fuzzy_found={found}/{tried}"
     )
 
 

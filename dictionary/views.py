@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dictionary import selectors
+from dictionary import alphabet, selectors
 from dictionary.models import Entry, Language
+from lms.text import canonical
+
+BROWSE_PAGE_SIZE = 50
 
 
 def _language(request: HttpRequest) -> str:
@@ -18,7 +23,11 @@ def _language(request: HttpRequest) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:100]
     language = _language(request)
-    entries = selectors.entries_search(query=query, language=language) if query else []
+    results = (
+        selectors.dictionary_search(query=query, language=language)
+        if query
+        else selectors.SearchResults(query="")
+    )
     template = (
         "dictionary/_results.html"
         if request.headers.get("HX-Request")
@@ -31,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "language": language,
             "languages": Language.choices,
-            "entries": entries,
+            "results": results,
         },
     )
 
@@ -68,10 +77,106 @@ def _entry_json(e: Entry) -> dict:
 
 def api_search(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()[:100]
-    entries = selectors.entries_search(query=query, language=_language(request))
+    results = selectors.dictionary_search(query=query, language=_language(request))
     return JsonResponse(
-        {"query": query, "results": [_entry_json(e) for e in entries]},
+        {
+            "query": query,
+            # Every match, by headword first; "matched" says which.
+            "results": [
+                {**_entry_json(e), "matched": "headword"} for e in results.by_headword
+            ]
+            + [{**_entry_json(e), "matched": "gloss"} for e in results.by_gloss],
+            "did_you_mean": [_entry_json(e) for e in results.suggestions],
+        },
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def api_lookup(request: HttpRequest) -> JsonResponse:
+    """The entries whose headword or a variant is the word ``w`` of language
+    ``lang``: what the lesson popup shows."""
+    language = request.GET.get("lang", "")
+    word = (request.GET.get("w") or "").strip()
+    if language not in Language.values:
+        return JsonResponse({"error": "unknown_language"}, status=400)
+    if not word or len(word) > 100:
+        return JsonResponse({"error": "bad_word"}, status=400)
+    entries = selectors.entries_lookup(language=language, word=word)
+    return JsonResponse(
+        {
+            "language": language,
+            "word": word,
+            "entries": [
+                {
+                    "id": e.pk,
+                    "headword": e.headword,
+                    "part_of_speech": e.part_of_speech,
+                    "glosses": [
+                        {
+                            "vi": s.gloss_vi,
+                            "vi_translated": s.gloss_vi_translated,
+                            "en": s.gloss_en,
+                        }
+                        for s in e.senses.all()
+                    ],
+                    "audio": e.pronunciation.url if e.pronunciation else None,
+                    "url": reverse("dictionary:entry", args=[e.pk]),
+                }
+                for e in entries
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _browse_language(request: HttpRequest) -> str:
+    return _language(request) or Language.EDE
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    """The language's alphabet and topics; with ``letter``, the entries that
+    start with it, a page at a time."""
+    language = _browse_language(request)
+    letters = alphabet.letters(language)
+    letter = canonical(request.GET.get("letter", "").strip()).casefold()
+    context: dict = {
+        "language": language,
+        "language_name": Language(language).label,
+        "languages": Language.choices,
+        "letters": letters,
+        "letter": letter,
+    }
+    if letter:
+        if letter not in letters:
+            raise Http404(_("No such letter in this alphabet."))
+        entries = selectors.entries_by_letter(language=language, letter=letter)
+        context["page"] = Paginator(entries, BROWSE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "dictionary/browse_list.html", context)
+    context["topics"] = selectors.topics_with_counts(language=language)
+    return render(request, "dictionary/browse.html", context)
+
+
+def browse_topic(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _browse_language(request)
+    topic = selectors.topic_get(slug=slug)
+    if topic is None:
+        raise Http404(_("No such topic."))
+    entries = selectors.entries_by_topic(language=language, topic=topic)
+    return render(
+        request,
+        "dictionary/browse_list.html",
+        {
+            "language": language,
+            "language_name": Language(language).label,
+            "languages": Language.choices,
+            "letters": alphabet.letters(language),
+            "topic": topic,
+            "page": Paginator(entries, BROWSE_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+        },
     )
 
 

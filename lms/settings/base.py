@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "lms.apps.StaticFilesConfig",
     "django.contrib.humanize",
+    # Trigram lookups for the dictionary's fuzzy search (no-op on SQLite).
+    "django.contrib.postgres",
     "channels",
     "rest_framework",
     "rest_framework.authtoken",

@@ -133,3 +133,148 @@ def test_public_pages_and_json(client):
         == "learn"
     )
     assert client.get("/dictionary/999999/").status_code == 404
+
+
+# --- fuzzy search, both directions, lookups ----------------------------------------
+
+
+def _distractors(count: int, prefix: str = "hr") -> None:
+    """Entries that share the query's first letters ("hribak") but are not
+    close to it: the SQL pre-filter keeps them, the scoring must not."""
+    from lms.text import fold as fold_text
+
+    words = [f"{prefix}i{b}{a}k" for a in "aeiou" for b in "bdgklmnpst"]
+    Entry.objects.bulk_create(
+        Entry(
+            language="rad",
+            headword=w,
+            search_text=f"{fold_text(w)} | tu {n} | word {n}",
+            sort_key=w,
+            source="distractor",
+            source_id=str(n),
+        )
+        for n, w in enumerate((words * (count // len(words) + 1))[:count])
+    )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "hriem",  # a wrong vowel (and no breve)
+        "hram",  # a missing letter
+        "hriaam",  # an extra letter
+        "HRIĔM",  # any case and marks
+    ],
+)
+def test_a_typo_finds_the_word_as_did_you_mean(typed):
+    hriam = _save("hriăm", gloss_vi="học", gloss_en="learn")
+    _save("mnuih", gloss_vi="người", gloss_en="person")
+    _distractors(300)
+    results = selectors.dictionary_search(query=typed, language="rad")
+    assert not results.by_headword and not results.by_gloss
+    assert results.suggestions[0] == hriam
+    assert all(e.headword != "mnuih" for e in results.suggestions)
+
+
+def test_exact_and_prefix_matches_come_first_and_fuzzy_fills_in_after():
+    hriam = _save("hriăm", gloss_vi="học", gloss_en="learn")
+    hriem_klei = _save("hriêm klei", gloss_en="(test) starts with the query")
+    results = selectors.dictionary_search(query="hriem", language="rad")
+    assert results.by_headword == [hriem_klei]
+    assert results.suggestions == [hriam]
+
+
+def test_a_word_typed_as_written_gets_no_did_you_mean():
+    hriam = _save("hriăm", gloss_vi="học", gloss_en="learn")
+    _save("hriăng", gloss_en="(test) near spelling")
+    results = selectors.dictionary_search(query="hriam", language="rad")
+    assert results.by_headword == [hriam] and results.suggestions == []
+
+
+def test_unrelated_and_too_short_queries_suggest_nothing():
+    _save("hriăm", gloss_vi="học", gloss_en="learn")
+    assert not selectors.dictionary_search(query="zzqx", language="rad")
+    assert not selectors.dictionary_search(query="hr").suggestions
+
+
+def test_results_are_split_by_headword_and_by_meaning():
+    ama = _save("ama", gloss_vi="cha", gloss_en="father")
+    amai = _save("amai", gloss_vi="chị", gloss_en="elder sister")
+    chap = _save("čap", gloss_vi="cha", gloss_en="(test) gloss cha")
+    results = selectors.dictionary_search(query="cha")
+    assert ama in results.by_gloss and chap in results.by_gloss
+    assert results.by_headword == []  # "čap" folds to "cap", not "cha"
+    by_word = selectors.dictionary_search(query="ama")
+    assert by_word.by_headword == [ama, amai]
+
+
+def test_search_page_labels_both_directions_and_did_you_mean(client):
+    _save("hriăm", gloss_vi="học", gloss_en="learn")
+    _save("hriăm klei", gloss_vi="bài học", gloss_en="lesson")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/dictionary/", {"q": "hoc"}).content.decode()
+    assert "By meaning" in page and "hriăm klei" in page
+    assert "Did you mean" not in page
+    page = client.get("/dictionary/", {"q": "hriam"}).content.decode()
+    assert "Words" in page and "By meaning" not in page
+    page = client.get("/dictionary/", {"q": "hriem"}).content.decode()
+    assert "Did you mean" in page and "hriăm" in page
+    data = client.get("/dictionary/api/search", {"q": "hriem"}).json()
+    assert data["results"] == [] and data["did_you_mean"][0]["headword"] == "hriăm"
+    data = client.get("/dictionary/api/search", {"q": "hoc"}).json()
+    assert [(r["headword"], r["matched"]) for r in data["results"]] == [
+        ("hriăm", "gloss"),
+        ("hriăm klei", "gloss"),
+    ]
+
+
+def test_a_search_request_makes_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    for n in range(20):
+        _save(f"hriăm {n}", gloss_vi="học", gloss_en="learn")
+    _distractors(200)
+    for query in ["hriam", "hriem", "hoc", "zzqx"]:
+        with django_assert_max_num_queries(6):
+            assert client.get("/dictionary/", {"q": query}).status_code == 200
+        with django_assert_max_num_queries(6):
+            client.get("/dictionary/api/search", {"q": query})
+
+
+def test_lookup_finds_a_tapped_word_by_headword_or_variant_folded(client):
+    ket = _save("kê̆t", gloss_vi="muỗi", gloss_en="(test) mosquito", variants=["kêt"])
+    ama = _save("ama", gloss_vi="cha", gloss_en="father")
+    _save("ama", gloss_vi="cha", gloss_en="father", language="jra")
+    _save("amĭ", gloss_vi="mẹ", gloss_en="mother")
+    _save("mniê", gloss_vi="(test) ama", gloss_en="woman")  # a gloss is not a form
+    data = client.get("/dictionary/api/lookup", {"lang": "rad", "w": "Ama"}).json()
+    assert [e["id"] for e in data["entries"]] == [ama.pk]
+    first = data["entries"][0]
+    assert first["glosses"] == [{"vi": "cha", "vi_translated": False, "en": "father"}]
+    assert first["audio"] is None and first["url"] == f"/dictionary/{ama.pk}/"
+    typed_other_way = "k" + "e" + BREVE + CIRCUMFLEX + "t"
+    for word in [typed_other_way, "KÊT", "kêt"]:
+        found = client.get("/dictionary/api/lookup", {"lang": "rad", "w": word})
+        assert [e["id"] for e in found.json()["entries"]] == [ket.pk], word
+    missing = client.get("/dictionary/api/lookup", {"lang": "rad", "w": "zzz"})
+    assert missing.status_code == 200 and missing.json()["entries"] == []
+
+
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"lang": "xx", "w": "ama"}, "unknown_language"),
+        ({"w": "ama"}, "unknown_language"),
+        ({"lang": "rad", "w": "  "}, "bad_word"),
+        ({"lang": "rad", "w": "a" * 101}, "bad_word"),
+    ],
+)
+def test_lookup_refuses_bad_input_clearly(client, params, error):
+    response = client.get("/dictionary/api/lookup", params)
+    assert response.status_code == 400 and response.json()["error"] == error
+
+
+def test_lookup_makes_two_queries(client, django_assert_num_queries):
+    _save("ama", gloss_vi="cha", gloss_en="father")
+    with django_assert_num_queries(2):
+        client.get("/dictionary/api/lookup", {"lang": "rad", "w": "ama"})
