@@ -97,6 +97,9 @@ def legacy_to_unicode(text: str) -> str:
 _IPA_STOPS = str.maketrans({"ɓ": "ƀ", "ɗ": "đ", "Ɓ": "Ƀ", "Ɗ": "Đ"})
 _SPACE_BEFORE_MARK = re.compile(r"[ \u00a0]+([\u0300-\u036f])")
 _CARON_ON_VOWEL = re.compile(f"([aeiouAEIOU]){_CARON}")
+_GLOTTAL_STOP = re.compile(r"ʔ([bBdD])")
+_GLOTTAL_STOPS = {"b": "ƀ", "B": "Ƀ", "d": "đ", "D": "Đ"}
+_GLOTTAL_ONSET = re.compile(r"(?:(?<=^)|(?<=[\s(]))ʔ(?=[aeiouyAEIOUYăâêôơưĂÂÊÔƠƯ])")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#[0-9]+|#x[0-9a-fA-F]+);")
 
 
@@ -108,6 +111,18 @@ def fix_form(text: str) -> tuple[str, list[str]]:
         text = _SPACE_BEFORE_MARK.sub(r"\1", text)
         notes.append(_("A space before a combining mark was removed."))
     text = " ".join(text.split())
+    fixed = _GLOTTAL_STOP.sub(lambda m: _GLOTTAL_STOPS[m.group(1)], text)
+    if fixed != text:
+        # J'rai lists write the preglottalised stops as a glottal stop and
+        # b/d; the orthographies write ƀ đ.
+        notes.append(_("ʔb and ʔd were replaced by ƀ and đ."))
+        text = fixed
+    fixed = _GLOTTAL_ONSET.sub("", text)
+    if fixed != text:
+        # Every vowel-initial word starts with a glottal onset; the
+        # orthographies do not write it.
+        notes.append(_("The glottal stop ʔ before a first vowel was removed."))
+        text = fixed
     fixed = text.translate(_IPA_STOPS)
     if fixed != text:
         # All four languages write the preglottalised stops ƀ đ; older
@@ -217,6 +232,38 @@ def _check_entry(entry: ParsedEntry, seen: dict[str, int]) -> None:
             )
 
 
+# --- XML -----------------------------------------------------------------------------
+
+
+def _DTD_REFUSED() -> str:  # noqa: N802 - a message, read like a constant
+    return _("The file declares a DOCTYPE or entities, which are refused for safety.")
+
+
+def _xml_parse(text: str) -> Element:
+    parser = DefusedXMLParser(
+        encoding="utf-8", forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    parser.feed(text.encode("utf-8"))
+    return parser.close()
+
+
+def _xml_root(text: str, parsed: Parsed, offset_line: int = 0) -> Element | None:
+    """The parsed XML, or None with the reason added to ``parsed.errors``:
+    DOCTYPEs and entities are refused (no entity expansion, no external
+    files)."""
+    try:
+        return _xml_parse(text)
+    except DefusedXmlException:
+        parsed.errors.append(_DTD_REFUSED())
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        parsed.errors.append(
+            _("The file is not well-formed XML (line %(line)s, column %(column)s).")
+            % {"line": line + offset_line, "column": column + 1}
+        )
+    return None
+
+
 # --- LIFT ----------------------------------------------------------------------
 
 
@@ -256,28 +303,12 @@ def parse_lift(data: bytes, *, language: str, source: str) -> Parsed:
     if text is None:
         parsed.errors.append(error or "")
         return parsed
-    parser = DefusedXMLParser(
-        encoding="utf-8", forbid_dtd=True, forbid_entities=True, forbid_external=True
-    )
-    try:
-        parser.feed(text.encode("utf-8"))
-        root = parser.close()
-    except DefusedXmlException:
-        parsed.errors.append(
-            _("The file declares a DOCTYPE or entities, which are refused for safety.")
-        )
-        return parsed
-    except ParseError as exc:
-        if "<lift" not in text[:4096]:
-            parsed.errors.append(
+    root = _xml_root(text, parsed)
+    if root is None:
+        if "<lift" not in text[:4096] and parsed.errors != [_DTD_REFUSED()]:
+            parsed.errors = [
                 _("This is not a LIFT file: it has no <lift> root element.")
-            )
-            return parsed
-        line, column = getattr(exc, "position", (0, 0))
-        parsed.errors.append(
-            _("The file is not well-formed XML (line %(line)s, column %(column)s).")
-            % {"line": line, "column": column + 1}
-        )
+            ]
         return parsed
     if root.tag != "lift":
         parsed.errors.append(
@@ -355,6 +386,156 @@ def parse_lift(data: bytes, *, language: str, source: str) -> Parsed:
                 ),
             ),
             topics=topics,
+            warnings=list(dict.fromkeys(warnings)),
+        )
+        _check_entry(entry, seen)
+        parsed.entries.append(entry)
+    if not parsed.entries:
+        parsed.errors.append(_("The file has no entries."))
+    return parsed
+
+
+# --- ABVD XML ----------------------------------------------------------------------
+
+# The Austronesian Basic Vocabulary Database exports a language as a sequence
+# of <record> elements with no single root: the first names the language
+# (<language>, <silcode>), one holds its place (<latitude>), each of the others
+# is one form (<item>) of one concept (<word>, numbered <word_id>) with an
+# <annotation>, a loanword flag (<loan>) and cognate sets.
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ABVD_ROOT = re.compile(r"^\s*<record[\s>]")
+# An annotation that names where the form is said: "Western Jarai",
+# "Pleiku dialect", optionally followed by ": meaning".
+_DIALECT = re.compile(
+    r"^(?P<dialect>(?:Western|Eastern|Northern|Southern|Central) [A-Z][\w'’]+"
+    r"|[A-Z][\w'’]+ dialect)(?::\s*(?P<rest>.*))?$"
+)
+_OPTIONAL = re.compile(r"^\(([^()]+)\)\s*(.+)$")
+
+
+def is_abvd(data: bytes) -> bool:
+    """An ABVD export: its first element is <record> (LIFT's is <lift>)."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    return bool(_ABVD_ROOT.match(_XML_DECLARATION.sub("", head)))
+
+
+def _abvd_fields(record: Element) -> dict[str, str]:
+    return {child.tag: "".join(child.itertext()) for child in record}
+
+
+def parse_abvd(data: bytes, *, language: str, source: str) -> Parsed:
+    """An ABVD language export (raw/<id>.xml of lexibank/abvd). One entry per
+    form: the headword is the <item> with the quirks of real lists fixed, the
+    English gloss the concept (<word>); an annotation naming a dialect
+    ("Western Jarai", "Pleiku dialect") fills the dialect, any other becomes
+    the definition unless it repeats the gloss; "(mă) dŏp" gives the headword
+    "dŏp" and the variant "mă dŏp". A record repeating an earlier form of the
+    same concept is left out. The source id is the record's <id>. The list's
+    own language code (<silcode>) must be the language chosen."""
+    parsed = Parsed(language=language, source=source)
+    error = _check_language(language, source) or _check_size(data)
+    if error:
+        parsed.errors.append(error)
+        return parsed
+    text, error = _decode(data)
+    if text is None:
+        parsed.errors.append(error or "")
+        return parsed
+    body = _XML_DECLARATION.sub("", text, count=1)
+    if "<!DOCTYPE" in body or "<!ENTITY" in body:
+        parsed.errors.append(_DTD_REFUSED())
+        return parsed
+    root = _xml_root(f"<abvd>{body}</abvd>", parsed, offset_line=0)
+    if root is None:
+        return parsed
+    records = [_abvd_fields(r) for r in root if r.tag == "record"]
+    if len(records) > MAX_ENTRIES + 2:
+        parsed.errors.append(
+            _("The file has more than %(max)s entries.") % {"max": MAX_ENTRIES}
+        )
+        return parsed
+    header = next((r for r in records if "language" in r and "item" not in r), {})
+    silcode = header.get("silcode", "").strip()
+    if silcode and silcode != language:
+        parsed.errors.append(
+            _(
+                "This is the ABVD list of %(name)s (language code %(code)s), "
+                "not of the language chosen (%(chosen)s)."
+            )
+            % {"name": header.get("language", "?"), "code": silcode, "chosen": language}
+        )
+        return parsed
+    seen: dict[str, int] = {}
+    forms: dict[tuple[str, str], str] = {}
+    position = 0
+    for record in records:
+        if "item" not in record:
+            continue
+        position += 1
+        warnings: list[str] = []
+        raw = record.get("item", "")
+        record_id = record.get("id", "").strip()
+        concept = record.get("word_id", "").strip()
+        key = (concept, " ".join(raw.split()))
+        if key[1] and key in forms:
+            parsed.warnings.append(
+                _(
+                    "Record %(id)s repeats record %(first)s (“%(form)s”, "
+                    "“%(gloss)s”): it was left out."
+                )
+                % {
+                    "id": record_id,
+                    "first": forms[key],
+                    "form": key[1],
+                    "gloss": record.get("word", ""),
+                }
+            )
+            continue
+        forms[key] = record_id
+        variants: list[str] = []
+        optional = _OPTIONAL.match(raw.strip())
+        if optional:
+            full = f"{optional.group(1).strip()} {optional.group(2).strip()}"
+            raw = optional.group(2)
+            warnings.append(
+                _(
+                    "The optional part in parentheses was left out of the "
+                    "headword; the full form is a variant."
+                )
+            )
+            fixed_full, notes = fix_form(full)
+            warnings.extend(notes)
+            variants.append(fixed_full)
+        headword, notes = fix_form(raw)
+        warnings.extend(notes)
+        gloss, notes = fix_text(record.get("word", ""))
+        warnings.extend(notes)
+        annotation, notes = fix_text(record.get("annotation", ""))
+        warnings.extend(notes)
+        dialect = ""
+        found = _DIALECT.match(annotation)
+        if found:
+            dialect = found.group("dialect").removesuffix(" dialect")
+            annotation = (found.group("rest") or "").strip()
+            warnings.append(
+                _("The annotation “%(note)s” was recorded as the dialect.")
+                % {"note": found.group("dialect")}
+            )
+        if annotation.casefold() == gloss.casefold():
+            annotation = ""
+        senses = [SenseData(gloss_en=gloss, definition=annotation)]
+        entry = ParsedEntry(
+            position=position,
+            data=EntryData(
+                language=language,
+                headword=headword,
+                variants=variants,
+                dialect=dialect,
+                senses=senses,
+                source=source,
+                source_id=_source_id(record_id or _derived_id(headword, senses)),
+            ),
             warnings=list(dict.fromkeys(warnings)),
         )
         _check_entry(entry, seen)

@@ -5,10 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from content_authoring.coursework.models import private_storage
+
 
 class Language(models.TextChoices):
     EDE = "rad", _("Ê Đê")
-    MNONG_EAST = "mnn", _("M'nông (Eastern)")
+    MNONG_SOUTH = "mnn", _("M'nông (Southern)")
     MNONG_CENTRAL = "cmo", _("M'nông (Central)")
     JRAI = "jra", _("J'rai")
 
@@ -121,7 +123,8 @@ class DictionaryImport(models.Model):
     source = models.CharField(_("source"), max_length=100)
     legacy = models.BooleanField(_("old typing convention"), default=False)
     filename = models.CharField(max_length=255)
-    file = models.FileField(upload_to="dictionary/imports/")
+    # Kept out of the public media folder: a list may be unpublished work.
+    file = models.FileField(upload_to="dictionary/imports/", storage=private_storage)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PREVIEWED

@@ -4,9 +4,11 @@ all-or-nothing commits and who may import."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -22,6 +24,7 @@ from lms.text import canonical
 from tests import factories
 
 SOURCE = "ABVD 741"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "dictionary"
 
 
 @pytest.fixture(autouse=True)
@@ -123,13 +126,162 @@ def test_a_corrected_gloss_updates_the_entry(editor, lift_bytes):
     assert kngan.revisions.count() == 2
 
 
-def test_the_abvd_xml_original_is_not_lift(editor, shared_fixtures):
+def _headwords_glosses(parsed):
+    return [
+        (e.data.headword, e.data.senses[0].gloss_en, e.data.senses[0].definition)
+        for e in parsed.entries
+    ]
+
+
+def test_the_abvd_xml_original_gives_the_same_entries_as_its_lift(
+    editor, shared_fixtures, lift_bytes
+):
     data = (shared_fixtures / "dictionary" / "rade-abvd-741.xml").read_bytes()
     parsed = _preview(editor, data, "rade-abvd-741.xml")
+    assert parsed.errors == [] and parsed.problem_count == 0
+    lift = _preview(editor, lift_bytes, "rade-abvd-741.lift")
+    assert _headwords_glosses(parsed) == _headwords_glosses(lift)
+    notes = Counter(w for e in parsed.entries for w in e.warnings)
+    assert notes["The IPA letters ɓ ɗ were replaced by ƀ đ."] == 15
+    assert notes["A space before a combining mark was removed."] == 12
+    # The ABVD's own ids are the source ids.
+    assert parsed.entries[0].data.source_id == "189639"
+    result = dictionary_import_commit(actor=editor, parsed=parsed)
+    assert (result.created, result.updated, result.unchanged) == (247, 0, 0)
+
+
+def test_an_abvd_list_of_another_language_is_refused(editor, shared_fixtures):
+    data = (shared_fixtures / "dictionary" / "rade-abvd-741.xml").read_bytes()
+    parsed = _preview(editor, data, "741.xml", language="jra")
     assert parsed.entries == []
-    assert parsed.errors == ["This is not a LIFT file: it has no <lift> root element."]
-    with pytest.raises(ValidationError):
-        dictionary_import_commit(actor=editor, parsed=parsed)
+    assert parsed.errors == [
+        "This is the ABVD list of Rhade (language code rad), not of the language "
+        "chosen (jra)."
+    ]
+
+
+def test_abvd_xml_with_a_doctype_is_refused(editor):
+    data = (
+        b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<record><id>1</id><word_id>1</word_id><word>hand</word>"
+        b"<item>&x;</item></record>"
+    )
+    parsed = _preview(editor, data, "evil.xml")
+    assert parsed.errors == [UNSAFE] and parsed.entries == []
+
+
+def test_broken_abvd_xml_is_refused(editor):
+    data = b"<record><id>1</id><word>hand</word><item>kngan</record>"
+    parsed = _preview(editor, data, "broken.xml")
+    assert parsed.entries == []
+    assert parsed.errors[0].startswith("The file is not well-formed XML (line 1")
+
+
+# --- a second real list: J'rai (ABVD 744) ----------------------------------------
+
+JARAI = "ABVD 744"
+
+
+@pytest.fixture
+def jarai_bytes() -> bytes:
+    return (FIXTURES / "jarai-abvd-744.xml").read_bytes()
+
+
+def test_the_jarai_list_imports_with_its_quirks_fixed(editor, jarai_bytes):
+    parsed = _preview(
+        editor, jarai_bytes, "jarai-abvd-744.xml", language="jra", source=JARAI
+    )
+    assert parsed.errors == [] and parsed.problem_count == 0
+    # 243 forms; "dua pluh" (Twenty) is listed twice.
+    assert len(parsed.entries) == 242
+    assert parsed.warnings == [
+        "Record 241166 repeats record 241165 (“dua pluh”, “Twenty”): it was left out."
+    ]
+    notes = Counter(w for e in parsed.entries for w in e.warnings)
+    assert notes["ʔb and ʔd were replaced by ƀ and đ."] == 10
+    assert notes["The glottal stop ʔ before a first vowel was removed."] == 1
+    assert notes["The IPA glottal stop ʔ was kept as written."] == 4
+    assert (
+        notes[
+            "The optional part in parentheses was left out of the headword; "
+            "the full form is a variant."
+        ]
+        == 2
+    )
+    by_id = {e.data.source_id: e.data for e in parsed.entries}
+    assert by_id["190350"].headword == "ƀruih"  # ʔbruih, dust
+    assert by_id["190387"].headword == "đih"  # ʔdih, to lie down
+    assert by_id["190444"].headword == "ală"  # ʔală, snake
+    assert by_id["190558"].headword == "dŏp"  # (mă) dŏp, to steal
+    assert by_id["190558"].variants == ["mă dŏp"]
+    assert by_id["190510"].headword == "đĭ"  # (phiang) ʔdĭ, to climb
+    assert by_id["190510"].variants == ["phiang đĭ"]
+    # Annotations naming a dialect fill the dialect; the rest is the definition.
+    assert by_id["190356"].dialect == "Western Jarai"
+    assert by_id["190358"].dialect == "Pleiku"
+    assert by_id["190424"].dialect == "Western Jarai"
+    assert by_id["190424"].senses[0].definition == "to grow (of animals)"
+    assert by_id["190343"].senses[0].definition == "foot"
+    assert sum(1 for d in by_id.values() if d.dialect) == 6
+    for data in by_id.values():
+        assert data.headword == canonical(data.headword)
+        assert "ʔb" not in data.headword and "ʔd" not in data.headword
+        assert "(" not in data.headword
+
+    result = dictionary_import_commit(actor=editor, parsed=parsed)
+    assert (result.created, result.updated, result.unchanged) == (242, 0, 0)
+    assert Entry.objects.filter(language="jra", source=JARAI).count() == 242
+    # The breve on ơ has no precomposed form: base letter + U+0306, in order.
+    assert Entry.objects.get(source_id="190347").headword == "pơ\u0306dar"
+
+
+def test_reimporting_the_jarai_list_changes_nothing(editor, jarai_bytes):
+    def run():
+        parsed = _preview(
+            editor, jarai_bytes, "jarai.xml", language="jra", source=JARAI
+        )
+        return dictionary_import_commit(actor=editor, parsed=parsed)
+
+    run()
+    revisions = EntryRevision.objects.count()
+    stamps = dict(Entry.objects.values_list("pk", "updated_at"))
+    result = run()
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 242)
+    assert EntryRevision.objects.count() == revisions == 242
+    assert dict(Entry.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_command_imports_the_jarai_list(db, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "import_dictionary",
+        str(FIXTURES / "jarai-abvd-744.xml"),
+        "--language=jra",
+        f"--source={JARAI}",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert "warning: Record 241166 repeats record 241165" in text
+    assert "entries=242 warnings=24 problems=0" in text
+    assert "created=242 updated=0 unchanged=0" in text
+    with pytest.raises(CommandError):
+        call_command(
+            "import_dictionary",
+            str(FIXTURES / "jarai-abvd-744.xml"),
+            "--language=rad",
+            f"--source={JARAI}",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+
+def test_the_jarai_fixture_is_the_published_file():
+    data = (FIXTURES / "jarai-abvd-744.xml").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == (
+        "3cd9136210bfb5e7b3ecd20e73cd5fc91687788a31e59c408fe9532e8e5c97b2"
+    )
+    readme = (FIXTURES / "README.md").read_text()
+    assert "CC BY 4.0" in readme and "Greenhill" in readme
 
 
 # --- the same forms in the legacy 8-bit typing --------------------------------------

@@ -16,7 +16,7 @@ from dictionary.models import Language
 
 
 class Command(BaseCommand):
-    help = "Import a LIFT or CSV/TSV word list into the dictionary."
+    help = "Import a LIFT, ABVD XML or CSV/TSV word list into the dictionary."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
