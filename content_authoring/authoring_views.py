@@ -78,6 +78,15 @@ BLOCK_TYPE_LABELS = {
     "discussion": gettext_lazy("Discussion"),
     "h5p": gettext_lazy("H5P interactive content"),
     "live_session": gettext_lazy("Live class (attendance counts)"),
+    # Language lessons drawn from the dictionary (dictionary/blocks/).
+    "vocab_list": gettext_lazy("Vocabulary list with audio"),
+    "flashcards": gettext_lazy("Flashcards (spaced repetition)"),
+    "listen_choose": gettext_lazy("Listen and choose the meaning"),
+    "picture_match": gettext_lazy("Match pictures and words"),
+    "spelling": gettext_lazy("Spelling (type the word)"),
+    "dialogue": gettext_lazy("Phrase dialogue"),
+    # The practice marketplace (ecommerce_training/blocks.py).
+    "listing_task": gettext_lazy("Practice shop listing (checker score)"),
 }
 
 
