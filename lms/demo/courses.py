@@ -18,7 +18,12 @@ CREDIT = (
 )
 
 
+# The usual form where the source gives several for a concept.
+MAIN_FORM = {53: "mnuih"}
+
+
 def _word(concept_id: int, form: str | None = None) -> dict:
+    form = form or MAIN_FORM.get(concept_id)
     for w in WORDS["words"]:
         if w["concept_id"] == concept_id and (form is None or w["form"] == form):
             return w

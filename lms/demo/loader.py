@@ -1,5 +1,6 @@
 """Load the demo: reference data is already in the database (migrations);
-this adds people, a cohort and the demo courses. Safe to run again."""
+this adds people, a cohort, the Ê Đê dictionary and the demo courses. Safe to
+run again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from content_authoring.models import Block
 from content_authoring.selectors import block_type_scored
 from courses.models import Course, Lesson, Module, Program
 from courses.services import course_save, enrollment_create_for_cohort
+from lms.demo import dictionary as demo_dictionary
 from lms.demo.courses import COURSES, PROGRAMS
 from lms.models import Cohort, Commune, EthnicGroup, LearnerProfile, Role, User
 
@@ -90,8 +92,9 @@ def load_demo() -> list[tuple[str, str, str]]:
         p["slug"]: Program.objects.update_or_create(slug=p["slug"], defaults=p)[0]
         for p in PROGRAMS
     }
+    entries = demo_dictionary.load_dictionary()
     courses: dict[str, Course] = {}
-    for spec in COURSES:
+    for spec in [*COURSES, demo_dictionary.course_spec(entries)]:
         course = Course.objects.filter(slug=spec["slug"]).first()
         if course is None:
             course = course_save(
@@ -127,6 +130,12 @@ def load_demo() -> list[tuple[str, str, str]]:
     enrollment_create_for_cohort(
         actor=people["quantri"],
         course=courses["dich-vu-cong-truc-tuyen"],
+        cohort=cohort,
+    )
+    # The cohort's officials learn Ê Đê with the dictionary course.
+    enrollment_create_for_cohort(
+        actor=people["quantri"],
+        course=courses[demo_dictionary.COURSE_SLUG],
         cohort=cohort,
     )
     from lms.demo.live import load_live_demo
