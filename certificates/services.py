@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +29,9 @@ from certificates.models import (
 from courses.models import Course, Enrollment
 from lms.models import Cohort, User
 from lms.text import canonical
+
+if TYPE_CHECKING:
+    from ecommerce_training.models import Registration, Workshop
 
 # Verification codes: 16 characters of an alphabet without look-alikes
 # (80 bits): guessing one is hopeless, and they carry no order.
@@ -125,6 +129,59 @@ def certificate_issue(
     except IntegrityError:
         # Two issuances raced (the completion event and an administrator):
         # the constraint kept one; return it.
+        return Issued(
+            Certificate.objects.get(
+                user=user, achievement=achievement, status=Certificate.Status.VALID
+            ),
+            created=False,
+        )
+    return Issued(certificate, created=True)
+
+
+def workshop_achievement(workshop: Workshop) -> str:
+    return f"workshop:{workshop.pk}"
+
+
+def certificate_issue_for_workshop(
+    *, registration: Registration, render: bool = True
+) -> Issued:
+    """The certificate of attendance of a workshop (once), for a registration
+    that met the workshop's attendance rule. Returns the existing valid
+    certificate if there is one."""
+    workshop = registration.workshop
+    user = registration.user
+    achievement = workshop_achievement(workshop)
+    existing = Certificate.objects.filter(
+        user=user, achievement=achievement, status=Certificate.Status.VALID
+    ).first()
+    if existing is not None:
+        return Issued(existing, created=False)
+    if registration.completed_at is None:
+        raise ValidationError(_("The workshop's attendance rule is not met yet."))
+    name = _nfc(user.display_name)
+    if not name:
+        raise ValidationError(_("The learner has no name to print."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                serial=_next_serial(timezone.localtime(now).year),
+                code=_new_code(),
+                user=user,
+                course=workshop.course,
+                achievement=achievement,
+                holder_name=name,
+                title=_nfc(workshop.title),
+                hours=workshop.hours,
+                grade=None,
+                issued_at=now,
+                issued_by=None,
+                template=template_for(workshop.course),
+            )
+            if render:
+                _render_later(certificate.pk)
+    except IntegrityError:
+        # The task ran twice at once: the constraint kept one; return it.
         return Issued(
             Certificate.objects.get(
                 user=user, achievement=achievement, status=Certificate.Status.VALID

@@ -6,4 +6,4 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [("ecommerce_training", "0001_initial")]
 
-    operations: list = []
+    operations = []
