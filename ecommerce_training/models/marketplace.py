@@ -50,7 +50,14 @@ class Shop(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "workshop"], name="one_shop_per_workshop"
-            )
+            ),
+            # NULLs are distinct in a unique constraint: a participant of an
+            # e-commerce course without a workshop still gets one shop only.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(workshop__isnull=True),
+                name="one_shop_without_workshop",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,6 +159,7 @@ class SimulatedOrder(models.Model):
 
     class Status(models.TextChoices):
         PLACED = "placed", _("Placed")
+        ANSWERED = "answered", _("Question answered")
         CONFIRMED = "confirmed", _("Confirmed")
         PACKED = "packed", _("Packed")
         SHIPPED = "shipped", _("Handed to shipping")
@@ -178,6 +186,8 @@ class SimulatedOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # 0..100 once the order is finished.
     score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The participant's decision on a return: accepted (restocked) or refused.
+    return_accepted = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
