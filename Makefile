@@ -56,7 +56,7 @@ test: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy lms courses content_authoring live_classes certificates dictionary
+	$(VENV)/bin/mypy lms courses content_authoring live_classes certificates dictionary ecommerce_training
 
 # Re-resolve requirements.lock from pyproject.toml (needs network to PyPI).
 lock: venv
@@ -65,5 +65,5 @@ lock: venv
 # Refresh every app's Vietnamese catalog from the code. No fuzzy matching: a
 # guessed translation from a similar message is worse than none.
 messages: venv
-	for app in lms courses content_authoring live_classes certificates dictionary; do \
+	for app in lms courses content_authoring live_classes certificates dictionary ecommerce_training; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l vi -v 0); done

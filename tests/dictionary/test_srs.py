@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import fsrs
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -235,9 +234,8 @@ def test_the_queue_spans_courses_and_loads_in_a_fixed_number_of_queries(
 
 @pytest.fixture
 def learner_client(client):
-    learner = make_user()
+    learner = make_user(preferred_language="en")
     client.login(username=learner.username, password=PASSWORD)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client, learner
 
 
