@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,6 +80,47 @@ class Issued:
     created: bool
 
 
+def _valid(*, user: User, achievement: str) -> Certificate | None:
+    return Certificate.objects.filter(
+        user=user, achievement=achievement, status=Certificate.Status.VALID
+    ).first()
+
+
+def _create_once(
+    *, user: User, achievement: str, render: bool, **fields: Any
+) -> Issued:
+    """Create the valid certificate of (user, achievement) with a new serial
+    and code, or return the one a racing issuance created: the partial unique
+    constraint keeps one."""
+    name = _nfc(user.display_name)
+    if not name:
+        raise ValidationError(_("The learner has no name to print."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                serial=_next_serial(timezone.localtime(now).year),
+                code=_new_code(),
+                user=user,
+                achievement=achievement,
+                holder_name=name,
+                issued_at=now,
+                **fields,
+            )
+            if render:
+                _render_later(certificate.pk)
+    except IntegrityError:
+        # Two issuances raced (the completion event and an administrator, or
+        # a task run twice): the constraint kept one; return it.
+        return Issued(
+            Certificate.objects.get(
+                user=user, achievement=achievement, status=Certificate.Status.VALID
+            ),
+            created=False,
+        )
+    return Issued(certificate, created=True)
+
+
 def certificate_issue(
     *, user: User, course: Course, actor: User | None = None, render: bool = True
 ) -> Issued:
@@ -92,9 +133,7 @@ def certificate_issue(
     if actor is not None:
         _require_admin(actor)
     achievement = course_achievement(course)
-    existing = Certificate.objects.filter(
-        user=user, achievement=achievement, status=Certificate.Status.VALID
-    ).first()
+    existing = _valid(user=user, achievement=achievement)
     if existing is not None:
         return Issued(existing, created=False)
     enrollment = Enrollment.objects.filter(
@@ -104,38 +143,17 @@ def certificate_issue(
         raise ValidationError(_("This person is not enrolled in the course."))
     if actor is None and enrollment.completed_at is None:
         raise ValidationError(_("The course is not completed yet."))
-    name = _nfc(user.display_name)
-    if not name:
-        raise ValidationError(_("The learner has no name to print."))
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            certificate = Certificate.objects.create(
-                serial=_next_serial(timezone.localtime(now).year),
-                code=_new_code(),
-                user=user,
-                course=course,
-                achievement=achievement,
-                holder_name=name,
-                title=_nfc(course.title),
-                hours=course.hours,
-                grade=enrollment.score,
-                issued_at=now,
-                issued_by=actor,
-                template=template_for(course),
-            )
-            if render:
-                _render_later(certificate.pk)
-    except IntegrityError:
-        # Two issuances raced (the completion event and an administrator):
-        # the constraint kept one; return it.
-        return Issued(
-            Certificate.objects.get(
-                user=user, achievement=achievement, status=Certificate.Status.VALID
-            ),
-            created=False,
-        )
-    return Issued(certificate, created=True)
+    return _create_once(
+        user=user,
+        achievement=achievement,
+        render=render,
+        course=course,
+        title=_nfc(course.title),
+        hours=course.hours,
+        grade=enrollment.score,
+        issued_by=actor,
+        template=template_for(course),
+    )
 
 
 def workshop_achievement(workshop: Workshop) -> str:
@@ -151,44 +169,22 @@ def certificate_issue_for_workshop(
     workshop = registration.workshop
     user = registration.user
     achievement = workshop_achievement(workshop)
-    existing = Certificate.objects.filter(
-        user=user, achievement=achievement, status=Certificate.Status.VALID
-    ).first()
+    existing = _valid(user=user, achievement=achievement)
     if existing is not None:
         return Issued(existing, created=False)
     if registration.completed_at is None:
         raise ValidationError(_("The workshop's attendance rule is not met yet."))
-    name = _nfc(user.display_name)
-    if not name:
-        raise ValidationError(_("The learner has no name to print."))
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            certificate = Certificate.objects.create(
-                serial=_next_serial(timezone.localtime(now).year),
-                code=_new_code(),
-                user=user,
-                course=workshop.course,
-                achievement=achievement,
-                holder_name=name,
-                title=_nfc(workshop.title),
-                hours=workshop.hours,
-                grade=None,
-                issued_at=now,
-                issued_by=None,
-                template=template_for(workshop.course),
-            )
-            if render:
-                _render_later(certificate.pk)
-    except IntegrityError:
-        # The task ran twice at once: the constraint kept one; return it.
-        return Issued(
-            Certificate.objects.get(
-                user=user, achievement=achievement, status=Certificate.Status.VALID
-            ),
-            created=False,
-        )
-    return Issued(certificate, created=True)
+    return _create_once(
+        user=user,
+        achievement=achievement,
+        render=render,
+        course=workshop.course,
+        title=_nfc(workshop.title),
+        hours=workshop.hours,
+        grade=None,
+        issued_by=None,
+        template=template_for(workshop.course),
+    )
 
 
 def _render_later(certificate_id: int) -> None:

@@ -5,13 +5,9 @@ flashcards' reviews, author forms, and who may submit."""
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 import uuid
 from io import BytesIO
-from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -32,6 +28,7 @@ from dictionary import services
 from dictionary.models import Entry, Review, ReviewCard, Topic
 from dictionary.services import EntryData, SenseData
 from tests import factories
+from tests.media import tone
 
 pytestmark = pytest.mark.django_db
 
@@ -57,26 +54,6 @@ def _english_and_plain_static(settings):
 
 
 # --- real media ---------------------------------------------------------------
-
-
-def _tone() -> bytes:
-    """A 0.2 s tone, made by ffmpeg."""
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "tone.wav"
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [
-                imageio_ffmpeg.get_ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:duration=0.2",
-                str(out),
-            ],
-            check=True,
-        )
-        return out.read_bytes()
 
 
 def _picture(colour: str) -> bytes:
@@ -110,7 +87,7 @@ def family():
 @pytest.fixture
 def words(family):
     """Five Ê Đê words of the family topic; three recorded, three pictured."""
-    tone = _tone()
+    sound = tone(0.2)
     made = {}
     for headword, gloss, audio, colour in [
         ("ama", "cha", True, "red"),
@@ -122,7 +99,7 @@ def words(family):
         entry = _save(headword, gloss, level=1 if headword != "hriăm" else 3)
         entry.topics.add(family)
         if audio:
-            entry.pronunciation.save(f"{headword}.wav", ContentFile(tone))
+            entry.pronunciation.save(f"{headword}.wav", ContentFile(sound))
         if colour:
             entry.image.save(f"{headword}.png", ContentFile(_picture(colour)))
         made[headword] = entry

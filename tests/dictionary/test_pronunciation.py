@@ -19,30 +19,9 @@ from dictionary.models import Entry
 from dictionary.services import EntryData, SenseData
 from lms.models import Role, User
 from tests import factories
+from tests.media import tone
 
 pytestmark = pytest.mark.django_db
-
-
-def _tone(tmp_path: Path, name: str, seconds: float, *args: str) -> bytes:
-    """A 440 Hz tone of ``seconds`` encoded by ffmpeg as ``name`` says."""
-    out = tmp_path / name
-    subprocess.run(  # noqa: S603 - our binary, fixed arguments
-        [
-            processing.ffmpeg_exe(),
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}",
-            *args,
-            str(out),
-        ],
-        check=True,
-    )
-    return out.read_bytes()
 
 
 def _browser_like_webm(seconds: float) -> bytes:
@@ -106,7 +85,7 @@ def _post(client, entry, data: bytes, name: str, json: bool = False):
 
 def test_an_uploaded_recording_becomes_small_mono_aac(client, editor, entry, tmp_path):
     client.force_login(editor)
-    wav = _tone(tmp_path, "tone.wav", 2, "-ac", "2", "-ar", "44100")
+    wav = tone(2, "-ac", "2", "-ar", "44100", name="tone.wav")
     response = _post(client, entry, wav, "tone.wav")
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -144,13 +123,11 @@ def test_a_new_recording_replaces_the_old_file(
 ):
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        _post(client, entry, _tone(tmp_path, "a.mp3", 1), "a.mp3")
+        _post(client, entry, tone(1, name="a.mp3"), "a.mp3")
     entry.refresh_from_db()
     first = Path(entry.pronunciation.path)
     with django_capture_on_commit_callbacks(execute=True):
-        _post(
-            client, entry, _tone(tmp_path, "b.ogg", 1.5, "-c:a", "libvorbis"), "b.ogg"
-        )
+        _post(client, entry, tone(1.5, "-c:a", "libvorbis", name="b.ogg"), "b.ogg")
     entry.refresh_from_db()
     assert Path(entry.pronunciation.path) != first and not first.exists()
 
@@ -162,11 +139,11 @@ def test_a_new_recording_replaces_the_old_file(
         (lambda tmp: b"", "The submitted file is empty."),
         (
             # A real recording, but 25 s of stereo WAV is about 4.4 MB.
-            lambda tmp: _tone(tmp, "long.wav", 25, "-ac", "2", "-ar", "44100"),
+            lambda tmp: tone(25, "-ac", "2", "-ar", "44100", name="long.wav"),
             "The recording is larger than 2 MB.",
         ),
         (
-            lambda tmp: _tone(tmp, "long.mp3", 31, "-b:a", "32k"),
+            lambda tmp: tone(31, "-b:a", "32k", name="long.mp3"),
             "The recording is longer than 30 seconds.",
         ),
         (
@@ -219,7 +196,7 @@ def test_a_recording_is_removed(
     client, editor, entry, tmp_path, django_capture_on_commit_callbacks
 ):
     client.force_login(editor)
-    _post(client, entry, _tone(tmp_path, "a.wav", 1), "a.wav")
+    _post(client, entry, tone(1, name="a.wav"), "a.wav")
     entry.refresh_from_db()
     path = Path(entry.pronunciation.path)
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,7 +229,7 @@ def test_only_editors_record(client, entry, tmp_path, kind, expected):
     if kind != "anonymous":
         role = {"learner": Role.LEARNER, "trainer": Role.TRAINER}.get(kind, Role.ADMIN)
         client.force_login(factories.make_user(role, preferred_language="en"))
-    wav = _tone(tmp_path, "a.wav", 1)
+    wav = tone(1, name="a.wav")
     response = _post(client, entry, wav, "a.wav")
     assert response.status_code == expected
     if kind == "anonymous":

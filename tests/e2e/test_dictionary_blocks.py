@@ -5,41 +5,19 @@ that names the missing breve, and pictures matched by tapping."""
 from __future__ import annotations
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import imageio_ffmpeg
 import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from tests.e2e.conftest import PHONE, SCREENSHOTS, sign_in
+from tests.media import tone
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def _tone() -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "tone.wav"
-        subprocess.run(  # noqa: S603 - fixed arguments
-            [
-                imageio_ffmpeg.get_ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:duration=0.3",
-                str(out),
-            ],
-            check=True,
-        )
-        return out.read_bytes()
 
 
 def _picture(colour: str) -> bytes:
@@ -59,7 +37,7 @@ def lesson_url(live_server, settings, tmp_path):
     from lms.models import User
     from tests import factories
 
-    tone = _tone()
+    sound = tone()
     words = {}
     for headword, gloss, colour in [
         ("ama", "cha", "red"),
@@ -72,7 +50,7 @@ def lesson_url(live_server, settings, tmp_path):
                 language="rad", headword=headword, senses=[SenseData(gloss_vi=gloss)]
             ),
         )
-        entry.pronunciation.save(f"{headword}.wav", ContentFile(tone))
+        entry.pronunciation.save(f"{headword}.wav", ContentFile(sound))
         if colour:
             entry.image.save(f"{headword}.png", ContentFile(_picture(colour)))
         words[headword] = entry
