@@ -142,6 +142,10 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     load_live_demo(trainer=people["giangvien"], courses=courses)
 
+    from lms.demo.ecommerce import load_ecommerce_demo
+
+    load_ecommerce_demo(people=people, course=courses["ban-hang-tren-san-tmdt"])
+
     from certificates.services import certificate_issue
 
     # One certificate to verify: issued by hand (the PDF is made by the worker).
