@@ -254,6 +254,11 @@ def _grade_percent(grade: float) -> str:
     return f"{round(grade * 100, 1):g}"
 
 
+def is_workshop_achievement(achievement: str) -> bool:
+    """A workshop's certificate of attendance ("workshop:12"), not a course's."""
+    return achievement.startswith("workshop:")
+
+
 def credential_build(*, certificate: Certificate) -> dict:
     """The Open Badges 3.0 ``OpenBadgeCredential`` of ``certificate`` (unsigned).
 
@@ -273,16 +278,28 @@ def credential_build(*, certificate: Certificate) -> dict:
         achievement_id = (
             f"{site}/certificates/achievements/{quote(certificate.achievement)}/"
         )
-    description = f"Hoàn thành khoá học «{title}»"
+    if is_workshop_achievement(certificate.achievement):
+        # A certificate of attendance: the person attended the workshop's
+        # sessions as its attendance rule asks; nothing was graded.
+        done = f"đã tham dự hội thảo «{title}»"
+        description = f"Tham dự hội thảo «{title}»"
+        narrative = (
+            f"Học viên tham dự hội thảo «{title}»"
+            + (f" ({certificate.hours} giờ)" if certificate.hours else "")
+            + " với số buổi có mặt đạt yêu cầu chuyên cần của hội thảo."
+        )
+    else:
+        done = f"đã hoàn thành khoá học «{title}»"
+        description = f"Hoàn thành khoá học «{title}»"
+        narrative = (
+            f"Học viên hoàn thành toàn bộ nội dung bắt buộc của khoá học «{title}»"
+            + (f" ({certificate.hours} giờ học)" if certificate.hours else "")
+            + " và đạt yêu cầu đánh giá của khoá học."
+        )
     if certificate.hours:
         description += f", thời lượng {certificate.hours} giờ"
     if certificate.grade is not None:
         description += f", điểm đạt {_grade_percent(certificate.grade)}%"
-    narrative = (
-        f"Học viên hoàn thành toàn bộ nội dung bắt buộc của khoá học «{title}»"
-        + (f" ({certificate.hours} giờ học)" if certificate.hours else "")
-        + " và đạt yêu cầu đánh giá của khoá học."
-    )
     achievement: dict[str, Any] = {
         "id": achievement_id,
         "type": ["Achievement"],
@@ -327,7 +344,7 @@ def credential_build(*, certificate: Certificate) -> dict:
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": title,
-        "description": f"Chứng nhận {holder} đã hoàn thành khoá học «{title}».",
+        "description": f"Chứng nhận {holder} {done}.",
         "issuer": {
             "id": _issuer_id(),
             "type": ["Profile"],

@@ -5,4 +5,5 @@ app_name = "ecommerce"
 urlpatterns = [
     path("", include("ecommerce_training.urls_workshops")),
     path("", include("ecommerce_training.urls_marketplace")),
+    path("", include("ecommerce_training.urls_reports")),
 ]
