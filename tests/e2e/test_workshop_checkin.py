@@ -7,13 +7,10 @@ import pytest
 
 from ecommerce_training.models import CheckIn
 from lms.models import Role
-from tests.e2e.conftest import SCREENSHOTS, browser, live_server, phone, sign_in
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.ecommerce_training.test_registration import register
 from tests.ecommerce_training.test_workshops import make_workshop
 from tests.factories import make_user
-
-# The browser fixtures of tests/e2e, used here by name.
-__all__ = ["browser", "live_server", "phone"]
 
 pytestmark = [
     pytest.mark.e2e,
