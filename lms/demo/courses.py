@@ -475,6 +475,14 @@ COURSES: list[dict] = [
                                 ],
                                 [1],
                             ),
+                            {
+                                "type": "listing_task",
+                                "display_name": (
+                                    "Thực hành: đăng một sản phẩm ở cửa hàng thực "
+                                    "hành, đạt ít nhất 70 điểm"
+                                ),
+                                "min_score": 70,
+                            },
                         ],
                     ),
                 ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from courses.models import BlockSummary
 from ecommerce_training.models import CheckIn, Listing, Registration, Shop, Workshop
 from lms.demo.ecommerce import TITLE
 from lms.demo.loader import load_demo
@@ -30,3 +31,9 @@ def test_the_demo_workshop_has_seats_taken_a_check_in_and_a_shop_to_improve():
     # A first try: the checker has scored it and says what to improve.
     assert 0 < listing.score < 70
     assert any(not check["ok"] for check in listing.checks)
+    # The score reached the course's listing task, short of its 70 points.
+    summary = BlockSummary.objects.get(
+        user=shop.owner, block__block_type="listing_task"
+    )
+    assert summary.progress == pytest.approx(listing.score / 70, abs=0.01)
+    assert summary.completed_at is None
