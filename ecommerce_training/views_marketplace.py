@@ -28,6 +28,7 @@ from ecommerce_training.forms_marketplace import (
     ShopForm,
 )
 from ecommerce_training.models import Listing, ListingPhoto, Shop, Workshop
+from lms.forms import form_errors_apply
 from lms.models import User
 
 
@@ -54,14 +55,6 @@ def _listing_or_404(request: HttpRequest, listing_id: int) -> Listing:
     if listing is None:
         raise Http404(_("This listing does not exist."))
     return listing
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- shops -------------------------------------------------------------------------
@@ -124,7 +117,7 @@ def shop_create(request: HttpRequest) -> HttpResponse:
                 actor=user, workshop=workshop, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Your shop is open. Add your first product."))
             return redirect("ecommerce:shop_detail", shop_id=shop.pk)
@@ -159,7 +152,7 @@ def shop_edit(request: HttpRequest, shop_id: int) -> HttpResponse:
         try:
             services.shop_update(actor=_user(request), shop=shop, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("ecommerce:shop_detail", shop_id=shop.pk)
@@ -218,7 +211,7 @@ def listing_create(request: HttpRequest, shop_id: int) -> HttpResponse:
                 actor=_user(request), shop=shop, **_listing_data(form)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(
                 request,
@@ -244,7 +237,7 @@ def listing_edit(request: HttpRequest, listing_id: int) -> HttpResponse:
                 actor=_user(request), listing=listing, **_listing_data(form)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(
                 request, _("Saved. Score: %(score)s/100.") % {"score": listing.score}

@@ -26,6 +26,7 @@ from ecommerce_training.forms_workshops import (
     WorkshopForm,
 )
 from ecommerce_training.models import CheckIn, Registration, Workshop, WorkshopSession
+from lms.forms import form_errors_apply
 from lms.models import User
 
 
@@ -57,14 +58,6 @@ def _managed_session(request: HttpRequest, session_id: int) -> WorkshopSession:
     ):
         raise _refuse()
     return session
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- public ------------------------------------------------------------------------
@@ -189,7 +182,7 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
         try:
             workshop = services.workshop_create(actor=user, modules=modules, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("The workshop is created. Add its sessions."))
             return redirect("ecommerce:workshop_manage", slug=workshop.slug)
@@ -209,7 +202,7 @@ def workshop_manage(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=_user(request), workshop=workshop, modules=modules, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("The workshop is saved."))
             return redirect("ecommerce:workshop_manage", slug=workshop.slug)
@@ -268,7 +261,7 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
                 create_live=bool(data.get("create_live")),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         except PermissionDenied as exc:
             # Scheduling a live class is for the course's trainers.
             form.add_error("create_live", str(exc))
@@ -300,7 +293,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         except PermissionDenied as exc:
             form.add_error("create_live", str(exc))
         else:
@@ -444,7 +437,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             created = services.person_create(actor=_user(request), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.info(
                 request,

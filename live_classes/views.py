@@ -24,6 +24,7 @@ from courses.models import Course
 from live_classes import selectors, services
 from live_classes.forms import AudioForm, LiveSessionForm
 from live_classes.models import LiveSession
+from lms.forms import form_errors_apply
 from lms.models import User
 
 
@@ -56,14 +57,6 @@ def _viewable(request: HttpRequest, session_id: int) -> LiveSession:
     return session
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def schedule(request: HttpRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(Course, pk=course_id)
@@ -86,7 +79,7 @@ def schedule(request: HttpRequest, course_id: int) -> HttpResponse:
                 attendance_percent=data["attendance_percent"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_errors_apply(form, exc)
         else:
             messages.success(request, _("The live class is scheduled."))
             return redirect("live_classes:manage", session_id=session.pk)
@@ -121,7 +114,7 @@ def manage(request: HttpRequest, session_id: int) -> HttpResponse:
                     actor=_user(request), session=session, **data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_errors_apply(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("live_classes:manage", session_id=session.pk)

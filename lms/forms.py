@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,13 @@ class PeopleImportForm(forms.Form):
             }
         ),
     )
+
+
+def form_errors_apply(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: each field's errors
+    beside the field, the rest (and plain messages) at the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from certificates.models import Certificate
 from ecommerce_training import services_workshops as services
@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 
 CODE = CheckIn.Method.CODE
 LIST = CheckIn.Method.LIST
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Services called directly answer in English here (pages pin it per request)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
