@@ -323,7 +323,7 @@ def verify_url(certificate: Certificate) -> str:
 def qr_svg(url: str) -> str:
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=3, dark="#2b2118")
+    return segno.make_qr(url, error="m").svg_inline(scale=3, dark="#2b2118")
 
 
 def certificate_html(certificate: Certificate) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import segno
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -362,3 +363,10 @@ def registrations_for_home(*, user: AnyUser) -> list[Registration]:
         )
         .order_by("created_at")
     )
+
+
+def ticket_qr(code: str) -> segno.QRCode:
+    """The QR code printed on a ticket: always a full QR code. For a code this
+    short segno would pick a Micro QR, which phone cameras (Android's reader,
+    jsQR) do not read."""
+    return segno.make_qr(code, error="m")

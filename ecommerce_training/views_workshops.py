@@ -131,8 +131,6 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
         user=user, workshop=registration.workshop
     ):
         raise PermissionDenied(_("This ticket is someone else's."))
-    import segno
-
     workshop = selectors.workshop_get(slug=registration.workshop.slug)
     return render(
         request,
@@ -140,7 +138,7 @@ def ticket(request: HttpRequest, code: str) -> HttpResponse:
         {
             "registration": registration,
             "workshop": workshop,
-            "qr_svg": segno.make(registration.code, error="m").svg_inline(
+            "qr_svg": selectors.ticket_qr(registration.code).svg_inline(
                 border=2, omitsize=True
             ),
             "position": selectors.waitlist_position(registration=registration),

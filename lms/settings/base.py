@@ -104,6 +104,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
     ("vendor/jquery", BASE_DIR / "node_modules" / "jquery" / "dist"),
+    # QR decoding for check-in on browsers without BarcodeDetector (iPhones).
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT

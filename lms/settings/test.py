@@ -1,12 +1,18 @@
 """Unit tests: SQLite unless DATABASE_URL, in-memory layer unless REDIS_URL."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
 # Tasks run inline in unit tests; the worker itself is exercised by its own test.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-_TAG = f"-{env.TEST_TAG}" if env.TEST_TAG else ""
+# A tag per run (LMS_TEST_TAG) and per pytest-xdist worker: parallel runs and
+# workers do not write into each other's files.
+_TAG = "".join(
+    f"-{part}" for part in (env.TEST_TAG, os.environ.get("PYTEST_XDIST_WORKER")) if part
+)
 MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_TAG}"
 COURSEWORK_FILES_ROOT = BASE_DIR / "var" / f"test-coursework{_TAG}"
 CERTIFICATE_KEY_FILE = BASE_DIR / "var" / f"test-certificate-key{_TAG}.pem"

@@ -113,3 +113,88 @@ def test_learner_registers_and_gets_a_printable_ticket(live_server, phone):
     box = page.locator(".qr svg").bounding_box()
     assert box is not None and box["width"] >= 150  # big enough to scan
     page.screenshot(path=str(SCREENSHOTS / "e2e-workshop-ticket.png"), full_page=True)
+
+
+def _camera_feed(code: str, folder) -> str:
+    """A video file Chromium's fake camera plays: the ticket's QR code (as
+    segno draws it on the ticket) held in front of the camera."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from ecommerce_training.selectors_workshops import ticket_qr
+
+    picture = folder / "ticket.png"
+    ticket_qr(code).save(str(picture), scale=8, border=4)
+    feed = folder / "ticket.y4m"
+    subprocess.run(  # noqa: S603 - our binary, fixed arguments
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(picture),
+            "-vf",
+            "scale=320:320,pad=640:480:160:80:white,format=yuv420p",
+            "-t",
+            "2",
+            "-r",
+            "10",
+            str(feed),
+        ],
+        check=True,
+    )
+    return str(feed)
+
+
+def test_organiser_scans_a_ticket_with_the_phone_camera(live_server, browser, tmp_path):
+    """Chromium on Linux has no BarcodeDetector, so this is the jsQR path
+    iPhones take: fetched on demand, reading frames of the camera."""
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
+    base = live_server.url
+    organiser = make_user(Role.ORGANISER, preferred_language="en")
+    workshop = make_workshop(organiser, seats=5)
+    session = workshop.sessions.get()
+    ticket = register(make_user(full_name="H'Hơ̆n Niê"), workshop)
+
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={_camera_feed(ticket.code, tmp_path)}",
+        ],
+    )
+    try:
+        context = camera.new_context(**PHONE, permissions=["camera"])
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        scripts: list[str] = []
+        page.on(
+            "request",
+            lambda r: scripts.append(r.url) if "jsqr" in r.url.lower() else None,
+        )
+        sign_in(page, base, organiser.username)
+        page.goto(f"{base}/ecommerce/workshops/sessions/{session.pk}/checkin/")
+        assert page.evaluate("'BarcodeDetector' in window") is False
+        assert scripts == []  # nothing fetched before the organiser asks
+        page.click("#scan")
+        page.wait_for_selector("#status.ok")
+        assert "H'Hơ̆n Niê is checked in." in page.text_content("#status")
+        assert len(scripts) == 1
+        check_in = CheckIn.objects.get(registration=ticket)
+        assert check_in.method == CheckIn.Method.QR
+        # The camera keeps seeing the ticket: still one check-in.
+        page.wait_for_timeout(1000)
+        assert CheckIn.objects.filter(registration=ticket).count() == 1
+        page.screenshot(path=str(SCREENSHOTS / "e2e-workshop-checkin-camera.png"))
+        context.close()
+    finally:
+        camera.close()

@@ -1,4 +1,4 @@
-/* Check-in on the organiser's phone: scan (BarcodeDetector), type a code,
+/* Check-in on the organiser's phone: scan (BarcodeDetector or jsQR), type a code,
    or tick names. Ticks and codes made without network are kept in
    localStorage, each with its own id, and sent as one batch when the network
    is back; the server counts a resent batch once. Without this script the
@@ -127,28 +127,64 @@
     input.focus();
   });
 
-  // The camera, where the browser can read QR codes itself.
+  // The camera. The browser's own QR reader (BarcodeDetector: Chrome on
+  // Android) when it has one; otherwise jsQR, fetched only when the organiser
+  // taps "Scan" (iPhones, desktops).
   var scan = document.getElementById("scan");
   var video = document.getElementById("camera");
-  // Some browsers have the class but read no QR code (desktop Linux): ask.
-  if ("BarcodeDetector" in window && navigator.mediaDevices) {
-    window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-      if (formats.indexOf("qr_code") >= 0) scan.hidden = false;
-    }).catch(function () {});
-    scan.addEventListener("click", function () {
+  function nativeReader() {
+    if (!("BarcodeDetector" in window)) return Promise.resolve(null);
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") < 0) return null;
       var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-        video.srcObject = stream;
-        video.hidden = false;
-        scan.hidden = true;
-        return video.play().then(function () {
-          (function look() {
-            detector.detect(video).then(function (codes) {
-              if (codes.length) submitCode(codes[0].rawValue, "qr");
-            }).catch(function () {}).then(function () { setTimeout(look, 300); });
-          })();
+      return function () {
+        return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+      };
+    }).catch(function () { return null; });
+  }
+  function jsqrReader() {
+    return new Promise(function (resolve, reject) {
+      if (window.jsQR) return resolve();
+      var tag = document.createElement("script");
+      tag.src = root.dataset.jsqr;
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    }).then(function () {
+      var canvas = document.createElement("canvas");
+      var ctx = canvas.getContext("2d", { willReadFrequently: true });
+      return function () {
+        var w = video.videoWidth, h = video.videoHeight;
+        if (!w || !h) return Promise.resolve(null);
+        // A QR code on a ticket held to the camera reads fine at 640 px.
+        var scale = Math.min(1, 640 / Math.max(w, h));
+        canvas.width = Math.round(w * scale);
+        canvas.height = Math.round(h * scale);
+        ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var found = window.jsQR(ctx.getImageData(0, 0, canvas.width, canvas.height).data,
+          canvas.width, canvas.height, { inversionAttempts: "dontInvert" });
+        return Promise.resolve(found ? found.data : null);
+      };
+    });
+  }
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    scan.hidden = false;
+    scan.addEventListener("click", function () {
+      scan.disabled = true;
+      nativeReader().then(function (read) { return read || jsqrReader(); }).then(function (read) {
+        return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+          video.srcObject = stream;
+          video.hidden = false;
+          scan.hidden = true;
+          return video.play().then(function () {
+            (function look() {
+              read().then(function (code) {
+                if (code) submitCode(code, "qr");
+              }).catch(function () {}).then(function () { setTimeout(look, 300); });
+            })();
+          });
         });
-      }).catch(function () { say(root.dataset.msgCamera, true); });
+      }).catch(function () { scan.disabled = false; say(root.dataset.msgCamera, true); });
     });
   }
 
