@@ -287,6 +287,20 @@ def _pick(forms: dict[str, str], language: str) -> str:
     return next(iter(forms.values()), "")
 
 
+def _opened(data: bytes, *, language: str, source: str) -> tuple[Parsed, str | None]:
+    """A fresh result and the file's text, or None with the reason (unknown
+    language, no source, too large, undecodable) in the result's errors."""
+    parsed = Parsed(language=language, source=source)
+    error = _check_language(language, source) or _check_size(data)
+    if error:
+        parsed.errors.append(error)
+        return parsed, None
+    text, error = _decode(data)
+    if text is None:
+        parsed.errors.append(error or "")
+    return parsed, text
+
+
 def parse_lift(data: bytes, *, language: str, source: str) -> Parsed:
     """A LIFT 0.13 file: one entry per <entry>; the headword is the
     lexical-unit form in ``language`` (else the first form), variants the
@@ -294,14 +308,8 @@ def parse_lift(data: bytes, *, language: str, source: str) -> Parsed:
     glosses in ``vi`` and ``en``, the definition (or, failing one, the note),
     the first example and its translation; topics the semantic-domain traits.
     The source id is the entry's guid (else its id)."""
-    parsed = Parsed(language=language, source=source)
-    error = _check_language(language, source) or _check_size(data)
-    if error:
-        parsed.errors.append(error)
-        return parsed
-    text, error = _decode(data)
+    parsed, text = _opened(data, language=language, source=source)
     if text is None:
-        parsed.errors.append(error or "")
         return parsed
     root = _xml_root(text, parsed)
     if root is None:
@@ -433,14 +441,8 @@ def parse_abvd(data: bytes, *, language: str, source: str) -> Parsed:
     "dŏp" and the variant "mă dŏp". A record repeating an earlier form of the
     same concept is left out. The source id is the record's <id>. The list's
     own language code (<silcode>) must be the language chosen."""
-    parsed = Parsed(language=language, source=source)
-    error = _check_language(language, source) or _check_size(data)
-    if error:
-        parsed.errors.append(error)
-        return parsed
-    text, error = _decode(data)
+    parsed, text = _opened(data, language=language, source=source)
     if text is None:
-        parsed.errors.append(error or "")
         return parsed
     body = _XML_DECLARATION.sub("", text, count=1)
     if "<!DOCTYPE" in body or "<!ENTITY" in body:
@@ -576,14 +578,8 @@ def parse_table(
     ``level`` (a whole number, default 1), ``id`` (the entry's id in the source;
     without it the id is the headword and the first gloss). ``legacy`` converts
     the headword, variants and example from the 8-bit typing convention."""
-    parsed = Parsed(language=language, source=source)
-    error = _check_language(language, source) or _check_size(data)
-    if error:
-        parsed.errors.append(error)
-        return parsed
-    text, error = _decode(data)
+    parsed, text = _opened(data, language=language, source=source)
     if text is None:
-        parsed.errors.append(error or "")
         return parsed
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line else ","
