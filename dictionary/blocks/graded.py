@@ -27,6 +27,35 @@ def one_value(value) -> str | None:
     return value if isinstance(value, str) else "\x00"
 
 
+def chosen(
+    choices: list[tuple[Entry, object, dict[str, int]]], *, empty: str
+) -> dict[str, int]:
+    """The answer of a choice exercise by entry id, from (entry, posted token,
+    the tokens offered for it). A token not offered is refused; no choice at
+    all is refused with ``empty``."""
+    answer: dict[str, int] = {}
+    for entry, posted, offered in choices:
+        value = one_value(posted)
+        if not value:
+            continue
+        if value not in offered:
+            raise ValidationError(
+                _("One of the answers is not an option of this exercise."),
+                code="unknown_option",
+            )
+        answer[str(entry.pk)] = offered[value]
+    if not answer:
+        raise ValidationError(empty, code="empty")
+    return answer
+
+
+class ChoiceMarks:
+    """Marks of an exercise whose right choice for a word is the word itself."""
+
+    def marks(self, entries: list[Entry], answer: dict) -> dict[int, bool]:
+        return {e.pk: answer.get(str(e.pk)) == e.pk for e in entries}
+
+
 class GradedBlock(ScoredAnswerMixin, AnswerableBlock, DictionaryBlock):
     """A dictionary exercise graded on the server: the score is the share of
     words right; the learner may try again and keeps the best score."""

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import random
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xblock.fields import Scope, String
 
 from content_authoring.blocks.ordering import shuffled
 from dictionary.blocks.common import AUDIO, entry_queryset, meanings, token
-from dictionary.blocks.graded import GradedBlock, one_value
+from dictionary.blocks.graded import ChoiceMarks, GradedBlock, chosen
 from dictionary.models import Entry
 
 CHOICES = 4
@@ -28,7 +27,7 @@ def meaning_of(entry: Entry) -> str:
     return "; ".join(meanings(entry)[:2])
 
 
-class ListenChooseBlock(GradedBlock):
+class ListenChooseBlock(ChoiceMarks, GradedBlock):
     display_name = String(
         display_name=gettext_lazy("Display name"),
         scope=Scope.settings,
@@ -102,26 +101,17 @@ class ListenChooseBlock(GradedBlock):
 
     def parse(self, data: dict, entries: list[Entry]) -> dict:
         options = self.options(entries)
-        answer: dict[str, int] = {}
-        for number, entry in enumerate(entries, start=1):
-            value = one_value(data.get(f"q-{number}"))
-            if not value:
-                continue
-            by_token = {
-                token(self, "option", entry.pk, option.pk): option.pk
-                for option in options[entry.pk]
-            }
-            if value not in by_token:
-                raise ValidationError(
-                    _("One of the answers is not an option of this exercise."),
-                    code="unknown_option",
+        return chosen(
+            [
+                (
+                    entry,
+                    data.get(f"q-{number}"),
+                    {
+                        token(self, "option", entry.pk, option.pk): option.pk
+                        for option in options[entry.pk]
+                    },
                 )
-            answer[str(entry.pk)] = by_token[value]
-        if not answer:
-            raise ValidationError(
-                _("Choose a meaning for at least one recording."), code="empty"
-            )
-        return answer
-
-    def marks(self, entries: list[Entry], answer: dict) -> dict[int, bool]:
-        return {e.pk: answer.get(str(e.pk)) == e.pk for e in entries}
+                for number, entry in enumerate(entries, start=1)
+            ],
+            empty=_("Choose a meaning for at least one recording."),
+        )

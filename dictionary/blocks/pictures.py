@@ -14,11 +14,11 @@ from xblock.fields import Scope, String
 
 from content_authoring.blocks.ordering import shuffled
 from dictionary.blocks.common import IMAGE, token
-from dictionary.blocks.graded import GradedBlock, one_value
+from dictionary.blocks.graded import ChoiceMarks, GradedBlock, chosen
 from dictionary.models import Entry
 
 
-class PictureMatchBlock(GradedBlock):
+class PictureMatchBlock(ChoiceMarks, GradedBlock):
     display_name = String(
         display_name=gettext_lazy("Display name"),
         scope=Scope.settings,
@@ -74,22 +74,7 @@ class PictureMatchBlock(GradedBlock):
                 code="wrong_count",
             )
         by_token = {token(self, "word", e.pk): e.pk for e in entries}
-        answer: dict[str, int] = {}
-        for entry, value in zip(entries, raw, strict=True):
-            value = one_value(value)
-            if not value:
-                continue
-            if value not in by_token:
-                raise ValidationError(
-                    _("One of the answers is not an option of this exercise."),
-                    code="unknown_option",
-                )
-            answer[str(entry.pk)] = by_token[value]
-        if not answer:
-            raise ValidationError(
-                _("Choose a word for at least one picture."), code="empty"
-            )
-        return answer
-
-    def marks(self, entries: list[Entry], answer: dict) -> dict[int, bool]:
-        return {e.pk: answer.get(str(e.pk)) == e.pk for e in entries}
+        return chosen(
+            [(e, value, by_token) for e, value in zip(entries, raw, strict=True)],
+            empty=_("Choose a word for at least one picture."),
+        )

@@ -20,7 +20,6 @@ from xblock.core import XBlock
 from content_authoring.authoring_views import BLOCK_TYPE_LABELS
 from content_authoring.models import Block
 from content_authoring.runtime import BlockRuntime, block_type_check
-from content_authoring.selectors import block_render
 from content_authoring.services import block_fields_clean, block_submit
 from courses.exceptions import NotEnrolled
 from courses.models import Attempt, BlockSummary
@@ -125,33 +124,6 @@ def enrolled(learner, course):
     learner.preferred_language = "en"
     learner.save(update_fields=["preferred_language"])
     return learner
-
-
-@pytest.fixture
-def make_block(lesson):
-    def make(block_type: str, fields: dict, *, graded: bool = True) -> Block:
-        return Block.objects.create(
-            lesson=lesson,
-            block_type=block_type,
-            position=10 + Block.objects.filter(lesson=lesson).count(),
-            fields=fields,
-            required=True,
-            graded=graded,
-        )
-
-    return make
-
-
-@pytest.fixture
-def render(rf):
-    def do(block: Block, user) -> str:
-        request = rf.get("/lesson/")
-        request.user = user
-        rendered = block_render(request=request, user=user, block_id=block.pk)
-        assert rendered is not None and rendered.available, rendered
-        return str(rendered.html)
-
-    return do
 
 
 def submit(user, block: Block, data: dict, submission_id=None) -> dict:

@@ -7,37 +7,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from content_authoring.models import Block
-from content_authoring.selectors import block_render
 from content_authoring.services import block_fields_clean, block_submit
-
-
-@pytest.fixture
-def make_block(lesson):
-    def make(block_type: str, fields: dict, *, graded: bool = True) -> Block:
-        return Block.objects.create(
-            lesson=lesson,
-            block_type=block_type,
-            position=10 + Block.objects.filter(lesson=lesson).count(),
-            fields=fields,
-            required=True,
-            graded=graded,
-        )
-
-    return make
-
-
-@pytest.fixture
-def render(rf):
-    """The block's learner HTML for ``user``."""
-
-    def do(block: Block, user) -> str:
-        request = rf.get("/lesson/")
-        request.user = user
-        rendered = block_render(request=request, user=user, block_id=block.pk)
-        assert rendered is not None and rendered.available, rendered
-        return str(rendered.html)
-
-    return do
 
 
 @pytest.fixture
