@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from content_authoring.models import Block
-from tests.content_authoring.blocks.conftest import client_for, render  # noqa: F401
+from tests.content_authoring.blocks.conftest import client_for  # noqa: F401
 
 RUBRIC = [
     {"name": "Vết ghép", "description": "Vết cắt phẳng, khít", "points": 6},
