@@ -165,7 +165,10 @@ def test_thirty_simulated_days_the_queue_holds_what_is_due_and_shrinks():
     learner = make_user()
     words = [_word(f"tu{n:02d}") for n in range(30)]
     srs.cards_add(user=learner, entry_ids=[w.pk for w in words])  # due now
-    day0 = datetime.now(VN) + timedelta(minutes=1)
+    # Tomorrow 07:00 in Vietnam: whole days, whatever the clock says now.
+    day0 = (datetime.now(VN) + timedelta(days=1)).replace(
+        hour=7, minute=0, second=0, microsecond=0
+    )
     per_day = []
     for day in range(30):
         morning = day0 + timedelta(days=day)
@@ -198,7 +201,11 @@ def test_new_words_a_day_are_limited_and_the_rest_wait_for_tomorrow():
     learner = make_user()
     words = [_word(f"w{n}") for n in range(srs.NEW_PER_DAY + 5)]
     srs.cards_add(user=learner, entry_ids=[w.pk for w in words])
-    now = datetime.now(VN)
+    # Noon tomorrow in Vietnam, so "five minutes later" is the same day
+    # whenever the test runs (it failed once at 23:55).
+    now = (datetime.now(VN) + timedelta(days=1)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
     assert srs.due_count(user=learner, now=now) == srs.NEW_PER_DAY
     for card in srs.cards_due(user=learner, now=now):
         _answer(learner, card.entry, EASY, now)
